@@ -1,0 +1,320 @@
+/**
+ * The order entity, event-sourced: `Order = fold(events)`. Invariants, checked on every event:
+ * - filled + remaining = quantity, and filled never decreases;
+ * - a duplicate execId changes nothing; a fill past the quantity is an {@link Overfill} and is not applied;
+ * - the average fill price is exact (sum of quantity x price over filled, no float drift);
+ * - per-leg executions are kept apart from combo fills and never change the filled quantity.
+ * @module
+ */
+import { BigDecimal, Result } from "effect"
+import type { ComboOrder } from "./ComboOrder.ts"
+import { IllegalTransition, invalid, Overfill, type OrderError } from "./Errors.ts"
+import type { OrderEvent } from "./OrderEvent.ts"
+import { isTerminal, isWorking, type OrderStatus, type StatusEvent, transition } from "./OrderStatus.ts"
+import { type Decimal, divide, fromSigned, type NetPrice, toSigned, ZERO } from "./Price.ts"
+import type { Action, Millis, OrderId } from "./Values.ts"
+
+/** A combo-level fill. */
+export interface Fill {
+  readonly execId: string
+  readonly at: Millis
+  readonly quantity: number
+  readonly price: NetPrice
+  readonly commission?: Decimal
+}
+
+/** A per-leg execution. */
+export interface LegFill {
+  readonly execId: string
+  readonly at: Millis
+  readonly legIndex: number
+  readonly conId?: number
+  readonly action: Action
+  readonly quantity: number
+  readonly price: Decimal
+  readonly commission?: Decimal
+}
+
+/** A code and reason from the broker. */
+export interface BrokerNote {
+  readonly code: number
+  readonly reason: string
+  readonly at: Millis
+}
+
+/** The order as its events made it. Immutable; {@link apply} returns a new one. */
+export interface Order {
+  readonly orderId: OrderId
+  readonly combo: ComboOrder
+  readonly status: OrderStatus
+  /** The working state a rejected cancel or modify returns to. */
+  readonly working: OrderStatus
+  readonly permId?: number
+  /** Current quantity (a modify can change it). */
+  readonly quantity: number
+  /** Current limit price (a modify can change it). */
+  readonly limitPrice?: NetPrice
+  readonly filled: number
+  /** Sum of quantity x signed price over combo fills (positive = paid). */
+  readonly notional: Decimal
+  readonly fills: ReadonlyArray<Fill>
+  readonly legFills: ReadonlyArray<LegFill>
+  readonly commission: Decimal
+  readonly submittedAt: Millis
+  readonly acknowledgedAt?: Millis
+  readonly firstFillAt?: Millis
+  readonly filledAt?: Millis
+  readonly doneAt?: Millis
+  readonly pendingModify?: { readonly limitPrice?: NetPrice; readonly quantity?: number }
+  readonly rejection?: BrokerNote
+  readonly cancelReason?: string
+  /** The last rejected cancel or modify. */
+  readonly lastRefusal?: BrokerNote & { readonly of: "cancel" | "modify" }
+  readonly warnings: ReadonlyArray<BrokerNote>
+  /** Events applied (duplicates included), for the journal's bookkeeping. */
+  readonly version: number
+}
+
+/** Quantity still open. */
+export const remaining = (o: Order): number => o.quantity - o.filled
+
+/** Exact average net price of the combo fills, or undefined before the first fill. */
+export const averageFillPrice = (o: Order): NetPrice | undefined =>
+  o.filled === 0 ? undefined : fromSigned(divide(o.notional, BigDecimal.fromBigInt(BigInt(o.filled))))
+
+/** True when this order was filled in part and then cancelled (what cancelOrder reports as such). */
+export const isPartiallyFilledThenCancelled = (o: Order): boolean =>
+  (o.status === "Cancelled" || o.status === "ApiCancelled") && o.filled > 0
+
+/** Starts an order from its Created event. */
+export const create = (e: Extract<OrderEvent, { _tag: "Created" }>): Order => ({
+  orderId: e.orderId,
+  combo: e.order,
+  status: "PendingSubmit",
+  working: "PendingSubmit",
+  quantity: e.order.quantity,
+  ...(e.order.limitPrice === undefined ? {} : { limitPrice: e.order.limitPrice }),
+  filled: 0,
+  notional: ZERO,
+  fills: [],
+  legFills: [],
+  commission: ZERO,
+  submittedAt: e.at,
+  warnings: [],
+  version: 1
+})
+
+const move = (o: Order, on: StatusEvent, at: Millis): Result.Result<Order, IllegalTransition> => {
+  const resumeTo = o.filled > 0 ? "PartiallyFilled" : o.working
+  return Result.map(transition(o.status, on, resumeTo), (status) => {
+    const working = isWorking(status) ? status : o.working
+    const done = isTerminal(status) && !isTerminal(o.status)
+    return { ...o, status, working, ...(done ? { doneAt: at } : {}) }
+  })
+}
+
+const bump = (o: Order): Order => ({ ...o, version: o.version + 1 })
+const seenExec = (o: Order, execId: string) =>
+  o.fills.some((f) => f.execId === execId) || o.legFills.some((f) => f.execId === execId)
+
+/**
+ * Applies one event. Duplicate executions and absorbed broker events return the order with only its version bumped;
+ * illegal requests and overfills fail and leave the order as it was.
+ */
+export const apply = (o: Order, e: OrderEvent): Result.Result<Order, OrderError> => {
+  switch (e._tag) {
+    case "Created":
+      return Result.fail(
+        new IllegalTransition({ from: o.status, event: "Created", message: `order ${o.orderId} already exists` })
+      )
+    case "Acknowledged":
+      return Result.map(move(o, e.status, e.at), (n) =>
+        bump({
+          ...n,
+          ...(e.permId === undefined || e.permId === 0 ? {} : { permId: e.permId }),
+          ...(o.acknowledgedAt === undefined ? { acknowledgedAt: e.at } : {})
+        })
+      )
+    case "Filled": {
+      if (seenExec(o, e.execId)) return Result.succeed(bump(o))
+      if (o.filled + e.quantity > o.quantity) {
+        return Result.fail(
+          new Overfill({
+            execId: e.execId,
+            quantity: e.quantity,
+            filled: o.filled,
+            orderQuantity: o.quantity,
+            message: `execution ${e.execId} of ${e.quantity} would fill ${o.filled + e.quantity} of an order for ${o.quantity}`
+          })
+        )
+      }
+      const filled = o.filled + e.quantity
+      const complete = filled === o.quantity
+      return Result.map(move(o, complete ? "FullFill" : "PartialFill", e.at), (n) =>
+        bump({
+          ...n,
+          filled,
+          notional: BigDecimal.sum(o.notional, BigDecimal.multiply(toSigned(e.price), BigDecimal.fromBigInt(BigInt(e.quantity)))),
+          fills: [
+            ...o.fills,
+            {
+              execId: e.execId,
+              at: e.at,
+              quantity: e.quantity,
+              price: e.price,
+              ...(e.commission === undefined ? {} : { commission: e.commission })
+            }
+          ],
+          commission: e.commission === undefined ? o.commission : BigDecimal.sum(o.commission, e.commission),
+          ...(o.firstFillAt === undefined ? { firstFillAt: e.at } : {}),
+          ...(complete ? { filledAt: e.at } : {})
+        })
+      )
+    }
+    case "LegFilled": {
+      if (seenExec(o, e.execId)) return Result.succeed(bump(o))
+      const leg: LegFill = {
+        execId: e.execId,
+        at: e.at,
+        legIndex: e.legIndex,
+        action: e.action,
+        quantity: e.quantity,
+        price: e.price,
+        ...(e.conId === undefined ? {} : { conId: e.conId }),
+        ...(e.commission === undefined ? {} : { commission: e.commission })
+      }
+      return Result.succeed(
+        bump({
+          ...o,
+          legFills: [...o.legFills, leg],
+          commission: e.commission === undefined ? o.commission : BigDecimal.sum(o.commission, e.commission)
+        })
+      )
+    }
+    case "CommissionReported": {
+      // A report for a fill that already carries its commission is a duplicate; one for an unseen fill is kept.
+      const fill = o.fills.find((f) => f.execId === e.execId)
+      const leg = o.legFills.find((f) => f.execId === e.execId)
+      if ((fill ?? leg) === undefined || (fill ?? leg)?.commission !== undefined) return Result.succeed(bump(o))
+      return Result.succeed(
+        bump({
+          ...o,
+          fills: o.fills.map((f) => (f.execId === e.execId ? { ...f, commission: e.commission } : f)),
+          legFills: o.legFills.map((f) => (f.execId === e.execId ? { ...f, commission: e.commission } : f)),
+          commission: BigDecimal.sum(o.commission, e.commission)
+        })
+      )
+    }
+    case "CancelRequested":
+      return Result.map(move(o, "CancelRequested", e.at), bump)
+    case "CancelRejected":
+      return Result.map(move(o, "CancelRejected", e.at), (n) =>
+        bump(n.status === o.status ? n : { ...n, lastRefusal: { code: e.code, reason: e.reason, at: e.at, of: "cancel" } })
+      )
+    case "Cancelled":
+      return Result.map(move(o, e.api && o.acknowledgedAt === undefined ? "ApiCancelled" : "Cancelled", e.at), (n) =>
+        bump(n.status === o.status ? n : { ...n, cancelReason: e.reason })
+      )
+    case "ModifyRequested": {
+      if (e.quantity !== undefined && e.quantity < o.filled) {
+        return Result.fail(invalid("quantity", `cannot reduce to ${e.quantity}: ${o.filled} already filled`))
+      }
+      if (e.limitPrice !== undefined && o.combo.orderType === "MARKET") {
+        return Result.fail(invalid("limitPrice", "a MARKET order has no price to modify"))
+      }
+      return Result.map(move(o, "ModifyRequested", e.at), (n) =>
+        bump({
+          ...n,
+          pendingModify: {
+            ...(e.limitPrice === undefined ? {} : { limitPrice: e.limitPrice }),
+            ...(e.quantity === undefined ? {} : { quantity: e.quantity })
+          }
+        })
+      )
+    }
+    case "Modified": {
+      const wasPending = o.status === "PendingReplace"
+      const quantity = e.quantity ?? o.pendingModify?.quantity ?? o.quantity
+      const limitPrice = e.limitPrice ?? o.pendingModify?.limitPrice ?? o.limitPrice
+      if (quantity < o.filled) {
+        return Result.fail(invalid("quantity", `modified quantity ${quantity} is below the ${o.filled} already filled`))
+      }
+      return Result.flatMap(move(o, "Modified", e.at), (n) => {
+        if (!wasPending) return Result.succeed(bump(n))
+        const { pendingModify: _, ...rest } = n
+        const next: Order = { ...rest, quantity, ...(limitPrice === undefined ? {} : { limitPrice }) }
+        // A replace that cuts the quantity down to what is already filled completes the order.
+        return next.filled === next.quantity && next.filled > 0
+          ? Result.map(move(next, "FullFill", e.at), (m) => bump({ ...m, filledAt: e.at }))
+          : Result.succeed(bump(next))
+      })
+    }
+    case "ModifyRejected":
+      return Result.map(move(o, "ModifyRejected", e.at), (n) => {
+        if (n.status === o.status) return bump(n)
+        const { pendingModify: _, ...rest } = n
+        return bump({ ...rest, lastRefusal: { code: e.code, reason: e.reason, at: e.at, of: "modify" } })
+      })
+    case "Rejected":
+    case "Inactive":
+      return Result.map(move(o, e._tag, e.at), (n) =>
+        bump(n.status === o.status ? n : { ...n, rejection: { code: e.code, reason: e.reason, at: e.at } })
+      )
+    case "Warning":
+      return Result.succeed(bump({ ...o, warnings: [...o.warnings, { code: e.code, reason: e.message, at: e.at }] }))
+    case "ContactLost":
+      return Result.map(move(o, "ContactLost", e.at), bump)
+    case "Reconciled": {
+      // The broker's truth replaces ours for an order that is not already final; fills arrive as their own events.
+      if (isTerminal(o.status) || e.status === o.status) return Result.succeed(bump(o))
+      const done = isTerminal(e.status)
+      return Result.succeed(
+        bump({
+          ...o,
+          status: e.status,
+          working: isWorking(e.status) ? e.status : o.working,
+          ...(done ? { doneAt: e.at } : {})
+        })
+      )
+    }
+  }
+}
+
+/**
+ * Rebuilds an order from its events, first to last. The first must be Created. Fails on the first event that cannot
+ * apply; replaying the same events always gives the same order.
+ */
+export const fold = (events: ReadonlyArray<OrderEvent>): Result.Result<Order, OrderError> => {
+  const [first, ...rest] = events
+  if (first === undefined || first._tag !== "Created") {
+    return Result.fail(invalid("events", "an order's history must start with its Created event"))
+  }
+  let o = create(first)
+  for (const e of rest) {
+    const next = apply(o, e)
+    if (Result.isFailure(next)) return next
+    o = next.success
+  }
+  return Result.succeed(o)
+}
+
+/**
+ * Like {@link fold} but skips events that cannot apply (the live OrderBook's policy: an anomaly is logged, the order
+ * keeps its last good state). Returns the order and the refused events with their errors.
+ */
+export const foldLenient = (
+  events: ReadonlyArray<OrderEvent>
+): Result.Result<{ order: Order; refused: ReadonlyArray<{ event: OrderEvent; error: OrderError }> }, OrderError> => {
+  const [first, ...rest] = events
+  if (first === undefined || first._tag !== "Created") {
+    return Result.fail(invalid("events", "an order's history must start with its Created event"))
+  }
+  let o = create(first)
+  const refused: Array<{ event: OrderEvent; error: OrderError }> = []
+  for (const e of rest) {
+    const next = apply(o, e)
+    if (Result.isFailure(next)) refused.push({ event: e, error: next.failure })
+    else o = next.success
+  }
+  return Result.succeed({ order: o, refused })
+}

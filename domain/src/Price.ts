@@ -1,0 +1,125 @@
+/**
+ * Exact prices. Every price is a `BigDecimal`, so 2.85 - 3.25 is exactly -0.40 and an average over many fills carries
+ * no float drift. A {@link NetPrice} says explicitly whether the trader pays (debit) or receives (credit).
+ * @module
+ */
+import { BigDecimal, Result, Schema } from "effect"
+import { invalid, type ValidationError } from "./Errors.ts"
+import type { Action } from "./Values.ts"
+
+/** A decimal amount. */
+export type Decimal = BigDecimal.BigDecimal
+
+/** Zero. */
+export const ZERO: Decimal = BigDecimal.fromBigInt(0n)
+/** One cent, the usual minimum increment of a combo's net price. */
+export const CENT: Decimal = BigDecimal.fromStringUnsafe("0.01")
+
+/**
+ * Parses a decimal from text or a finite number. Numbers go through their shortest decimal text, so `2.85` is exactly
+ * 2.85. Fails with a message that names `field`.
+ */
+export const parseDecimal = (input: unknown, field: string): Result.Result<Decimal, ValidationError> => {
+  if (BigDecimal.isBigDecimal(input)) return Result.succeed(input)
+  const text = typeof input === "number" && Number.isFinite(input) ? String(input) : input
+  if (typeof text !== "string" || !/^-?(\d+(\.\d*)?|\.\d+)$/.test(text.trim())) {
+    return Result.fail(invalid(field, `expected a decimal number like 2.85, got ${JSON.stringify(input) ?? "nothing"}`))
+  }
+  const parsed = BigDecimal.fromString(text.trim())
+  return parsed._tag === "Some" ? Result.succeed(BigDecimal.normalize(parsed.value)) : Result.fail(invalid(field, "not a number"))
+}
+
+/** Parses a price: a decimal that is zero or more, with at most 4 decimal places. */
+export const parsePrice = (input: unknown, field: string): Result.Result<Decimal, ValidationError> =>
+  Result.flatMap(parseDecimal(input, field), (d) => {
+    if (BigDecimal.isNegative(d)) return Result.fail(invalid(field, `must not be negative, got ${format(d)}`))
+    if (BigDecimal.normalize(d).scale > 4) {
+      return Result.fail(invalid(field, `has more than 4 decimal places: ${format(d)}`))
+    }
+    return Result.succeed(d)
+  })
+
+/** Parses a strictly positive price (strikes). */
+export const parsePositivePrice = (input: unknown, field: string): Result.Result<Decimal, ValidationError> =>
+  Result.flatMap(parsePrice(input, field), (d) =>
+    BigDecimal.isPositive(d) ? Result.succeed(d) : Result.fail(invalid(field, `must be above zero, got ${format(d)}`))
+  )
+
+/** A decimal from a literal in code; throws on bad input. */
+export const dec = (text: string | number): Decimal => {
+  const r = parseDecimal(text, "decimal")
+  if (Result.isFailure(r)) throw r.failure
+  return r.success
+}
+
+/** Plain text of a decimal, at least `minScale` decimal places (2 by default): `2.85`, `-0.40`, `150.00`. */
+export const format = (d: Decimal, minScale = 2): string => {
+  const n = BigDecimal.normalize(d)
+  const scale = Math.max(n.scale, minScale, 0)
+  const value = n.value * 10n ** BigInt(scale - n.scale)
+  const digits = (value < 0n ? -value : value).toString().padStart(scale + 1, "0")
+  const whole = scale === 0 ? digits : `${digits.slice(0, -scale)}.${digits.slice(-scale)}`
+  return value < 0n ? `-${whole}` : whole
+}
+
+/** True when `price` is a whole multiple of `tick`. */
+export const isOnTick = (price: Decimal, tick: Decimal): boolean =>
+  BigDecimal.isZero(tick) || BigDecimal.remainderUnsafe(price, tick).value === 0n
+
+/** Divides exactly when possible, else rounds half-even at `scale` places (10 by default). */
+export const divide = (a: Decimal, b: Decimal, scale = 10): Decimal => {
+  const exact = BigDecimal.divideUnsafe(a, b)
+  return BigDecimal.normalize(BigDecimal.round(exact, { scale, mode: "half-even" }))
+}
+
+/** Decimals compare by value, not representation: 1.50 equals 1.5. */
+export const equals = (a: Decimal, b: Decimal): boolean => BigDecimal.equals(a, b)
+
+/** Schema of a decimal encoded as a string in JSON (journal rows, CLI output). */
+export const DecimalSchema = Schema.BigDecimal
+
+/**
+ * A combo's net price with its side made explicit: a debit is paid, a credit is received. The amount is never
+ * negative; an amount of zero is an even (debit 0).
+ */
+export const NetPrice = Schema.TaggedUnion({
+  Debit: { amount: Schema.BigDecimal },
+  Credit: { amount: Schema.BigDecimal }
+})
+/** @see {@link NetPrice} */
+export type NetPrice = typeof NetPrice.Type
+
+/** A debit of `amount`. */
+export const debit = (amount: Decimal | string | number): NetPrice =>
+  NetPrice.cases.Debit.make({ amount: typeof amount === "object" ? amount : dec(amount) })
+/** A credit of `amount`. */
+export const credit = (amount: Decimal | string | number): NetPrice =>
+  NetPrice.cases.Credit.make({ amount: typeof amount === "object" ? amount : dec(amount) })
+
+/** Cash-flow view of a net price for the trader: positive = paid (debit), negative = received (credit). */
+export const toSigned = (net: NetPrice): Decimal => (net._tag === "Debit" ? net.amount : BigDecimal.negate(net.amount))
+
+/** Inverse of {@link toSigned}. */
+export const fromSigned = (signed: Decimal): NetPrice =>
+  BigDecimal.isNegative(signed) ? credit(BigDecimal.negate(signed)) : debit(signed)
+
+/**
+ * IB's signed BAG limit price. IB prices a combo per unit of the combo as defined (legs as given), for the order's
+ * action: a BUY at +p pays p, a BUY at -p receives p; a SELL at +p receives p, a SELL at -p pays p.
+ */
+export const toIbLimit = (action: Action, net: NetPrice): Decimal => {
+  const paying = net._tag === "Debit"
+  const positive = action === "BUY" ? paying : !paying
+  return positive ? net.amount : BigDecimal.negate(net.amount)
+}
+
+/** Inverse of {@link toIbLimit}: what an IB signed combo price means to the trader for that action. */
+export const fromIbLimit = (action: Action, signed: Decimal): NetPrice => {
+  const amount = BigDecimal.abs(signed)
+  const positive = !BigDecimal.isNegative(signed)
+  const paying = action === "BUY" ? positive : !positive
+  return paying ? debit(amount) : credit(amount)
+}
+
+/** "2.85 debit" / "0.40 credit". */
+export const formatNet = (net: NetPrice): string => `${format(net.amount)} ${net._tag === "Debit" ? "debit" : "credit"}`

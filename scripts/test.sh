@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Sets up everything (Node 24, pnpm, dependencies from the lockfile) and runs every test:
+# format check, strict type-check, vitest, cucumber. Ends with one line: `N passed, N failed`.
+set -uo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+. scripts/bootstrap.sh || exit 1
+pnpm install --frozen-lockfile --reporter=silent || { echo "dependency install failed"; echo "0 passed, 1 failed"; exit 1; }
+mkdir -p .scratch
+rm -f .scratch/vitest.json .scratch/cucumber.ndjson
+status=0
+pnpm -s format:check || { echo "format check failed (run: pnpm format)"; status=1; }
+pnpm -s typecheck || { echo "type-check failed"; status=1; }
+pnpm -s vitest run --reporter=default --reporter=json --outputFile.json=.scratch/vitest.json || status=1
+pnpm -s cucumber-js --format message:.scratch/cucumber.ndjson || status=1
+node scripts/summary.ts .scratch/vitest.json .scratch/cucumber.ndjson $status
