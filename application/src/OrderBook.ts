@@ -1,0 +1,218 @@
+/**
+ * The OrderBook: the one place where order state lives. It folds every broker event through the state machine,
+ * journals it, keeps each order's event log, and publishes order updates to watchers.
+ *
+ * It absorbs what brokers really send: duplicates (ignored by execId / absorbed by the machine), out-of-order events
+ * (stale statuses never move an order backwards), and events for an order it has not registered yet (buffered and
+ * replayed when the order is created, so fills that beat the acknowledgement are never lost). Events that the machine
+ * refuses are kept as anomalies, with the order left at its last good state.
+ * @module
+ */
+import { Order, OrderEvent, OrderStatus, type OrderError } from "@spreads/domain"
+import { Context, Effect, Layer, Option, PubSub, Result, Semaphore, Stream } from "effect"
+import { type JournalError, OrderNotFound } from "./Errors.ts"
+import { Broker, type BrokerEvent } from "./ports/Broker.ts"
+import { type JournalEntry, OrderJournal } from "./ports/OrderJournal.ts"
+
+/** An event the state machine refused, kept for inspection. */
+export interface Anomaly {
+  readonly orderId: number
+  readonly event: OrderEvent.OrderEvent
+  readonly error: OrderError
+}
+
+interface Entry {
+  order: Order.Order
+  readonly log: Array<OrderEvent.OrderEvent>
+}
+
+/** The OrderBook service. */
+export class OrderBook extends Context.Service<
+  OrderBook,
+  {
+    /** Registers a new order (its Created event), journaled before it returns. Replays any buffered broker events. */
+    readonly create: (
+      orderId: number,
+      created: Extract<OrderEvent.OrderEvent, { _tag: "Created" }>
+    ) => Effect.Effect<Order.Order, JournalError>
+    /** Applies one of our own events (a cancel or modify request). Strict: an illegal transition fails. */
+    readonly record: (
+      orderId: number,
+      event: OrderEvent.OrderEvent
+    ) => Effect.Effect<Order.Order, OrderError | OrderNotFound | JournalError>
+    /** Applies a broker event. Lenient: refused events become anomalies, unknown orders are buffered. */
+    readonly ingest: (event: BrokerEvent) => Effect.Effect<void, JournalError>
+    /** The order, or OrderNotFound. */
+    readonly get: (orderId: number) => Effect.Effect<Order.Order, OrderNotFound>
+    /** The order placed under an orderRef, if any. */
+    readonly findByRef: (orderRef: string) => Effect.Effect<Option.Option<Order.Order>>
+    /** Every order, by id. */
+    readonly list: Effect.Effect<ReadonlyArray<Order.Order>>
+    /** The events an order has seen, in arrival order (duplicates included). */
+    readonly log: (orderId: number) => Effect.Effect<ReadonlyArray<OrderEvent.OrderEvent>, OrderNotFound>
+    /** Events the machine refused. */
+    readonly anomalies: Effect.Effect<ReadonlyArray<Anomaly>>
+    /** Every order update, hot. */
+    readonly changes: Stream.Stream<Order.Order>
+    /** The order now, then each update, ending after it reaches a terminal state. */
+    readonly watch: (orderId: number) => Stream.Stream<Order.Order, OrderNotFound>
+  }
+>()("@spreads/application/OrderBook") {}
+
+const notFound = (orderId: number) =>
+  new OrderNotFound({ orderId, message: `no order with id ${orderId} is known; check the id with \`spreads orders\`` })
+
+/** Builds the OrderBook over the current Broker and OrderJournal, rebuilding state from the journal first. */
+export const make = Effect.gen(function* () {
+  const broker = yield* Broker
+  const journal = yield* OrderJournal
+  const orders = new Map<number, Entry>()
+  const byRef = new Map<string, number>()
+  const byPermId = new Map<number, number>()
+  const orphans = new Map<number, Array<OrderEvent.OrderEvent>>()
+  const anomalies: Array<Anomaly> = []
+  const pubsub = yield* PubSub.unbounded<Order.Order>()
+  const lock = yield* Semaphore.make(1)
+
+  // Rebuild from the journal: the order state after a restart is the fold of what was recorded.
+  for (const j of yield* journal.loadAll) {
+    const folded = Order.foldLenient(j.events)
+    if (Result.isFailure(folded)) continue
+    orders.set(j.orderId, { order: folded.success.order, log: [...j.events] })
+    byRef.set(j.orderRef, j.orderId)
+    if (folded.success.order.permId !== undefined) byPermId.set(folded.success.order.permId, j.orderId)
+  }
+
+  const publish = (o: Order.Order) => PubSub.publish(pubsub, o)
+
+  // Applies events to an entry; returns the journal rows to write. Pure bookkeeping, no IO.
+  const applyAll = (orderId: number, entry: Entry, events: ReadonlyArray<OrderEvent.OrderEvent>): Array<JournalEntry> => {
+    const rows: Array<JournalEntry> = []
+    for (const event of events) {
+      const next = Order.apply(entry.order, event)
+      entry.log.push(event)
+      rows.push({ orderId, event })
+      if (Result.isFailure(next)) {
+        anomalies.push({ orderId, event, error: next.failure })
+        continue
+      }
+      entry.order = next.success
+      if (entry.order.permId !== undefined) byPermId.set(entry.order.permId, orderId)
+    }
+    return rows
+  }
+
+  const resolve = (e: BrokerEvent): number | undefined => {
+    if (orders.has(e.orderId)) return e.orderId
+    if (e.orderRef !== undefined && e.orderRef !== "") {
+      const id = byRef.get(e.orderRef)
+      if (id !== undefined) return id
+    }
+    if (e.permId !== undefined && e.permId !== 0) return byPermId.get(e.permId)
+    return undefined
+  }
+
+  const create = (orderId: number, created: Extract<OrderEvent.OrderEvent, { _tag: "Created" }>) =>
+    lock.withPermits(1)(
+      Effect.gen(function* () {
+        const existing = orders.get(orderId)
+        if (existing !== undefined) return existing.order
+        const entry: Entry = { order: Order.create(created), log: [created] }
+        const buffered = orphans.get(orderId) ?? []
+        orphans.delete(orderId)
+        const rows = [{ orderId, event: created } as JournalEntry, ...applyAll(orderId, entry, buffered)]
+        yield* journal.append(rows)
+        orders.set(orderId, entry)
+        byRef.set(created.order.orderRef, orderId)
+        yield* publish(entry.order)
+        return entry.order
+      })
+    )
+
+  const record = (orderId: number, event: OrderEvent.OrderEvent) =>
+    lock.withPermits(1)(
+      Effect.gen(function* () {
+        const entry = orders.get(orderId)
+        if (entry === undefined) return yield* notFound(orderId)
+        const next = Order.apply(entry.order, event)
+        if (Result.isFailure(next)) return yield* next.failure
+        yield* journal.append([{ orderId, event }])
+        entry.log.push(event)
+        entry.order = next.success
+        yield* publish(entry.order)
+        return entry.order
+      })
+    )
+
+  const ingest = (e: BrokerEvent) =>
+    lock.withPermits(1)(
+      Effect.gen(function* () {
+        const orderId = resolve(e)
+        if (orderId === undefined) {
+          // Not ours yet (the Created event is on its way) or another client's: keep it until the order appears.
+          const list = orphans.get(e.orderId) ?? []
+          list.push(e.event)
+          orphans.set(e.orderId, list)
+          return
+        }
+        const entry = orders.get(orderId)!
+        const before = entry.order
+        const rows = applyAll(orderId, entry, [e.event])
+        yield* journal.append(rows)
+        if (entry.order !== before) yield* publish(entry.order)
+      })
+    )
+
+  const get = (orderId: number) =>
+    Effect.suspend(() => {
+      const entry = orders.get(orderId)
+      return entry === undefined ? Effect.fail(notFound(orderId)) : Effect.succeed(entry.order)
+    })
+
+  const watch = (orderId: number): Stream.Stream<Order.Order, OrderNotFound> =>
+    Stream.unwrap(
+      Effect.gen(function* () {
+        // Subscribe before reading the current state, so no update between the two is missed.
+        const sub = yield* PubSub.subscribe(pubsub)
+        const current = yield* get(orderId)
+        const updates = Stream.fromSubscription(sub).pipe(Stream.filter((o) => o.orderId === orderId))
+        return Stream.concat(Stream.make(current), updates).pipe(
+          Stream.takeUntil((o) => OrderStatus.isTerminal(o.status))
+        )
+      })
+    )
+
+  // Consume the broker's events for as long as this layer lives. Subscribing happens here, before the layer is
+  // handed out, so no event published after construction can be missed.
+  const pull = yield* Stream.toPull(broker.events)
+  yield* Effect.forkScoped(
+    Effect.forever(Effect.flatMap(pull, (batch) => Effect.forEach(batch, ingest, { discard: true }))).pipe(
+      Effect.catchCause((cause) => Effect.logDebug("OrderBook: broker event stream ended", cause))
+    )
+  )
+
+  return OrderBook.of({
+    create,
+    record,
+    ingest,
+    get,
+    findByRef: (orderRef) =>
+      Effect.sync(() => {
+        const id = byRef.get(orderRef)
+        const entry = id === undefined ? undefined : orders.get(id)
+        return entry === undefined ? Option.none() : Option.some(entry.order)
+      }),
+    list: Effect.sync(() => [...orders.values()].map((e) => e.order).sort((a, b) => a.orderId - b.orderId)),
+    log: (orderId) =>
+      Effect.suspend(() => {
+        const entry = orders.get(orderId)
+        return entry === undefined ? Effect.fail(notFound(orderId)) : Effect.succeed([...entry.log])
+      }),
+    anomalies: Effect.sync(() => [...anomalies]),
+    changes: Stream.fromPubSub(pubsub),
+    watch
+  })
+})
+
+/** The OrderBook as a layer; needs Broker and OrderJournal. */
+export const layer = Layer.effect(OrderBook, make)

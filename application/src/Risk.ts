@@ -1,0 +1,76 @@
+/**
+ * Pre-trade risk checks, run before anything is journaled or sent: max contracts per order, max open orders, max loss
+ * per order, buying power. Each refusal names the rule, the number it saw and the limit.
+ * @module
+ */
+import { type ComboOrder, Order, OrderStatus, Payoff, Price } from "@spreads/domain"
+import { BigDecimal, Effect } from "effect"
+import { RiskRefused } from "./Errors.ts"
+import type { RiskLimits } from "./Settings.ts"
+
+/**
+ * The worst loss of an order at expiry in dollars, at `price` (the limit, or the natural price for a market order).
+ * Undefined when it cannot be bounded (selling a straddle, or a calendar for a credit).
+ */
+export const maxLossDollars = (order: ComboOrder.ComboOrder, price: Price.NetPrice, quantity: number): number | undefined => {
+  const multiplier = order.spread.legs[0]?.contract.multiplier ?? 100
+  const p = Payoff.payoff(order.spread, order.action, price)
+  if (p === undefined) {
+    // Several expiries: a debit is the most a long calendar can lose; anything else is unbounded here.
+    return price._tag === "Debit" ? Number(Price.format(Payoff.dollars(price.amount, quantity, multiplier))) : undefined
+  }
+  return p.maxLoss === "unlimited" ? undefined : BigDecimal.toNumberUnsafe(Payoff.dollars(p.maxLoss, quantity, multiplier))
+}
+
+/** Runs every configured check; `openOrders` are the orders currently live, `price` the price risk is judged at. */
+export const checkRisk = (
+  limits: RiskLimits,
+  order: ComboOrder.ComboOrder,
+  price: Price.NetPrice | undefined,
+  openOrders: ReadonlyArray<Order.Order>
+): Effect.Effect<void, RiskRefused> =>
+  Effect.gen(function* () {
+    if (limits.maxContractsPerOrder !== undefined && order.quantity > limits.maxContractsPerOrder) {
+      return yield* new RiskRefused({
+        rule: "MaxContracts",
+        message: `order for ${order.quantity} contracts is over the limit of ${limits.maxContractsPerOrder} per order`
+      })
+    }
+    const open = openOrders.filter((o) => OrderStatus.isOpen(o.status))
+    if (limits.maxOpenOrders !== undefined && open.length >= limits.maxOpenOrders) {
+      return yield* new RiskRefused({
+        rule: "MaxOpenOrders",
+        message: `${open.length} orders are already open, the limit is ${limits.maxOpenOrders}; cancel some first`
+      })
+    }
+    if (limits.maxLossPerOrder === undefined && limits.buyingPower === undefined) return
+    if (price === undefined) {
+      return yield* new RiskRefused({ rule: "MaxLoss", message: "no price to judge the order's risk at: no quotes for its legs" })
+    }
+    const loss = maxLossDollars(order, price, order.quantity)
+    if (loss === undefined) {
+      return yield* new RiskRefused({
+        rule: "MaxLoss",
+        message: "this order's loss is not bounded (it sells options without a covering wing); risk limits refuse it"
+      })
+    }
+    if (limits.maxLossPerOrder !== undefined && loss > limits.maxLossPerOrder) {
+      return yield* new RiskRefused({
+        rule: "MaxLoss",
+        message: `max loss of $${loss.toFixed(2)} is over the limit of $${limits.maxLossPerOrder.toFixed(2)} per order`
+      })
+    }
+    if (limits.buyingPower !== undefined) {
+      const committed = open.reduce((acc, o) => {
+        const p = o.limitPrice ?? o.combo.limitPrice
+        const l = p === undefined ? undefined : maxLossDollars(o.combo, p, Order.remaining(o))
+        return acc + (l ?? 0)
+      }, 0)
+      if (committed + loss > limits.buyingPower) {
+        return yield* new RiskRefused({
+          rule: "BuyingPower",
+          message: `needs $${loss.toFixed(2)} of buying power with $${committed.toFixed(2)} committed to open orders; only $${limits.buyingPower.toFixed(2)} available`
+        })
+      }
+    }
+  })

@@ -1,0 +1,47 @@
+/**
+ * Settings of the use cases: how long to wait for the broker, and the pre-trade risk limits. A Context.Reference with
+ * defaults, so an embedding application overrides only what it needs:
+ * `Effect.provideService(Settings, { ...Settings.defaults, risk: { ...limits } })`, or `Settings.layer(partial)`.
+ * @module
+ */
+import { Context, Layer } from "effect"
+
+/** Pre-trade risk limits. Undefined means no limit. Money is in the account currency (dollars). */
+export interface RiskLimits {
+  /** Most combos in one order. */
+  readonly maxContractsPerOrder?: number
+  /** Most orders open at once. */
+  readonly maxOpenOrders?: number
+  /** Largest possible loss of one order at expiry (max loss x multiplier x quantity). */
+  readonly maxLossPerOrder?: number
+  /** Money available to cover the max loss of all open orders plus this one. */
+  readonly buyingPower?: number
+}
+
+/** All settings. Times are milliseconds of Effect Clock time (virtual in tests and the simulator). */
+export interface SettingsShape {
+  /** How long placeSpreadOrder waits for the acknowledgement before returning the order as it is. */
+  readonly ackTimeoutMs: number
+  /** How long cancelOrder waits for a final answer before reporting "still pending". */
+  readonly cancelTimeoutMs: number
+  /** How long modifyOrder waits for the broker to confirm the new terms. */
+  readonly modifyTimeoutMs: number
+  readonly risk: RiskLimits
+}
+
+/** The default settings: 5 s for acknowledgements, cancels and modifies; 100 contracts and 50 open orders. */
+export const defaults: SettingsShape = {
+  ackTimeoutMs: 5_000,
+  cancelTimeoutMs: 5_000,
+  modifyTimeoutMs: 5_000,
+  risk: { maxContractsPerOrder: 100, maxOpenOrders: 50 }
+}
+
+/** The settings reference. */
+export const Settings = Context.Reference<SettingsShape>("@spreads/application/Settings", {
+  defaultValue: () => defaults
+})
+
+/** A layer setting some fields over the defaults. */
+export const layer = (partial: Partial<SettingsShape>): Layer.Layer<never> =>
+  Layer.succeed(Settings, { ...defaults, ...partial, risk: { ...defaults.risk, ...partial.risk } })

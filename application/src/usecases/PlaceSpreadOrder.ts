@@ -1,0 +1,133 @@
+/**
+ * placeSpreadOrder: validate -> pre-trade risk -> journal the intent -> qualify -> place -> wait for the
+ * acknowledgement. An orderRef is never placed twice: placing again under a known orderRef returns that order.
+ * @module
+ */
+import { ComboOrder, OrderStatus, OrderView, Payoff, type Price, type Strategy, type Values } from "@spreads/domain"
+import { Clock, Effect, Option, Random, Result } from "effect"
+import {
+  BrokerError,
+  type JournalError,
+  type OrderNotFound,
+  OrderRejected,
+  type RiskRefused
+} from "../Errors.ts"
+import { OrderBook } from "../OrderBook.ts"
+import { Broker } from "../ports/Broker.ts"
+import { MarketData } from "../ports/MarketData.ts"
+import { OrderJournal } from "../ports/OrderJournal.ts"
+import { checkRisk } from "../Risk.ts"
+import { Settings } from "../Settings.ts"
+import { awaitOrder } from "./Waiting.ts"
+import type { ValidationError } from "@spreads/domain"
+
+/** What a caller gives to place a spread order. */
+export interface PlaceSpreadInput {
+  readonly spread: Strategy.OptionSpread
+  /** BUY the spread as defined (the seed's LONG) or SELL it (SHORT). Legs never change. */
+  readonly action: Values.Action
+  readonly quantity: number
+  readonly orderType: ComboOrder.OrderType
+  /** Net price, debit or credit; LIMIT orders only. */
+  readonly limitPrice?: Price.NetPrice | undefined
+  readonly tif?: Values.TimeInForce | undefined
+  /** Your own reference; generated when absent. Reusing one returns the order already placed under it. */
+  readonly orderRef?: string | undefined
+  readonly account?: string | undefined
+}
+
+/** Every way placing can fail. */
+export type PlaceError = ValidationError | RiskRefused | BrokerError | JournalError | OrderRejected | OrderNotFound
+
+/** Fails unless the broker is connected (the seed's "Not connected to IBKR"). */
+export const requireConnected = Effect.gen(function* () {
+  const broker = yield* Broker
+  const state = yield* broker.connectionState
+  if (state !== "Connected") {
+    return yield* new BrokerError({
+      reason: "NotConnected",
+      message: `not connected to the broker (${state}); nothing was sent. Check TWS/IB Gateway and try again`
+    })
+  }
+})
+
+/** A fresh orderRef: `spr-<epoch ms base36>-<random>`. */
+export const newOrderRef = Effect.gen(function* () {
+  const now = yield* Clock.currentTimeMillis
+  const r = yield* Random.nextIntBetween(0, 36 ** 4)
+  return `spr-${now.toString(36)}-${r.toString(36).padStart(4, "0")}`
+})
+
+/** Validates the input into a ComboOrder (without sending anything). */
+export const validateOrder = Effect.fn("validateOrder")(function* (input: PlaceSpreadInput) {
+  const orderRef = input.orderRef ?? (yield* newOrderRef)
+  const result = ComboOrder.makeComboOrder({ ...input, orderRef })
+  if (Result.isFailure(result)) return yield* result.failure
+  return result.success
+})
+
+/** The price risk is judged at: the limit, or the natural price from current leg quotes for a market order. */
+export const riskPrice = Effect.fn("riskPrice")(function* (order: ComboOrder.ComboOrder) {
+  if (order.limitPrice !== undefined) return order.limitPrice
+  const md = yield* MarketData
+  const quotes = yield* Effect.forEach(order.spread.legs, (l) => md.quote(l.contract))
+  return Payoff.naturalPrice(Payoff.comboQuote(order.spread, quotes), order.action)
+})
+
+/**
+ * Places a spread order and returns its view once the broker has acknowledged it (or rejected it, or the ack timeout
+ * passed: then the order is returned as it stands, still PendingSubmit). A rejection fails with OrderRejected, the
+ * order staying on record with its IB code and reason.
+ */
+export const placeSpreadOrder = Effect.fn("placeSpreadOrder")(function* (input: PlaceSpreadInput) {
+  yield* requireConnected
+  const broker = yield* Broker
+  const book = yield* OrderBook
+  const journal = yield* OrderJournal
+  const settings = yield* Settings
+  const order = yield* validateOrder(input)
+
+  // Exactly once: an orderRef already on record is that order, never a second one.
+  const known = yield* book.findByRef(order.orderRef)
+  if (Option.isSome(known)) return OrderView.toView(known.value)
+  const journaled = yield* journal.findByRef(order.orderRef)
+  if (journaled !== undefined) return OrderView.toView(yield* book.get(journaled))
+
+  const needsPrice = settings.risk.maxLossPerOrder !== undefined || settings.risk.buyingPower !== undefined
+  const price = needsPrice ? yield* riskPrice(order).pipe(Effect.option) : Option.none()
+  yield* checkRisk(settings.risk, order, Option.getOrUndefined(price) ?? order.limitPrice, yield* book.list)
+
+  const spread = yield* broker.qualify(order.spread)
+  const qualified: ComboOrder.ComboOrder = { ...order, spread }
+  const orderId = yield* broker.nextOrderId
+  const now = yield* Clock.currentTimeMillis
+  // The intent is journaled before anything is sent (outbox).
+  yield* book.create(orderId, { _tag: "Created", at: now, orderId: orderId as Values.OrderId, order: qualified })
+  yield* broker.place(orderId, qualified).pipe(
+    Effect.tapError((e) =>
+      Effect.gen(function* () {
+        const at = yield* Clock.currentTimeMillis
+        yield* book.ingest({ orderId, event: { _tag: "Rejected", at, code: e.code ?? 0, reason: e.message } })
+        yield* journal.markSent(orderId)
+      }).pipe(Effect.ignore)
+    )
+  )
+  yield* journal.markSent(orderId)
+
+  const acked = yield* awaitOrder(orderId, (o) => o.status !== "PendingSubmit", settings.ackTimeoutMs)
+  const current = Option.isSome(acked) ? acked.value : yield* book.get(orderId)
+  if (current.status === "Rejected" || current.status === "Inactive") {
+    const code = current.rejection?.code ?? 0
+    const reason = current.rejection?.reason ?? current.status
+    return yield* new OrderRejected({
+      orderId,
+      code,
+      reason,
+      message: `order ${orderId} was rejected by the broker (IB ${code}): ${reason}`
+    })
+  }
+  return OrderView.toView(current)
+})
+
+/** True for a status the acknowledgement wait stops at. Exposed for adapters' tests. */
+export const isAcknowledged = (s: OrderStatus.OrderStatus): boolean => s !== "PendingSubmit"
