@@ -13,6 +13,7 @@
  */
 import type { OrderView, Strategy, Values } from "@spreads/domain"
 import { Cause, Effect, Exit, Layer, ManagedRuntime, Stream } from "effect"
+import * as InMemoryJournal from "./InMemoryJournal.ts"
 import * as OrderBook from "./OrderBook.ts"
 import type { Broker } from "./ports/Broker.ts"
 import type { MarketData } from "./ports/MarketData.ts"
@@ -49,11 +50,15 @@ export interface SpreadsClient {
   readonly dispose: () => Promise<void>
 }
 
-/** Builds a client over a layer that provides Broker, MarketData and OrderJournal (e.g. the simulator's). */
-export const make = async <E>(
-  layer: Layer.Layer<Broker | MarketData | OrderJournal, E, never>
+/**
+ * Builds a client over a layer that provides Broker and MarketData (the simulator's, or the IB adapter's), with an
+ * OrderJournal layer (in memory unless given: pass @spreads/journal's for durability).
+ */
+export const make = async <E, E2 = never>(
+  layer: Layer.Layer<Broker | MarketData, E, never>,
+  journal: Layer.Layer<OrderJournal, E2, never> = InMemoryJournal.layer as Layer.Layer<OrderJournal, E2, never>
 ): Promise<SpreadsClient> => {
-  const runtime = ManagedRuntime.make(OrderBook.layer.pipe(Layer.provideMerge(layer)))
+  const runtime = ManagedRuntime.make(OrderBook.layer.pipe(Layer.provideMerge(Layer.merge(layer, journal))))
   const run = async <A, X>(effect: Effect.Effect<A, X, Services>): Promise<A> => {
     const exit = await runtime.runPromiseExit(effect)
     if (Exit.isSuccess(exit)) return exit.value

@@ -18,7 +18,12 @@ export const make = Effect.sync(() => {
   const rows = new Map<number, Row>()
   const byRef = new Map<string, number>()
   let highest = 0
-  const snapshot = (r: Row): JournaledOrder => ({ orderId: r.orderId, orderRef: r.orderRef, events: [...r.events], sent: r.sent })
+  const snapshot = (r: Row): JournaledOrder => ({
+    orderId: r.orderId,
+    orderRef: r.orderRef,
+    events: [...r.events],
+    sent: r.sent
+  })
   return OrderJournal.of({
     append: (entries) =>
       Effect.sync(() => {

@@ -86,7 +86,11 @@ export const make = Effect.gen(function* () {
   const publish = (o: Order.Order) => PubSub.publish(pubsub, o)
 
   // Applies events to an entry; returns the journal rows to write. Pure bookkeeping, no IO.
-  const applyAll = (orderId: number, entry: Entry, events: ReadonlyArray<OrderEvent.OrderEvent>): Array<JournalEntry> => {
+  const applyAll = (
+    orderId: number,
+    entry: Entry,
+    events: ReadonlyArray<OrderEvent.OrderEvent>
+  ): Array<JournalEntry> => {
     const rows: Array<JournalEntry> = []
     for (const event of events) {
       const next = Order.apply(entry.order, event)

@@ -12,14 +12,20 @@ import type { RiskLimits } from "./Settings.ts"
  * The worst loss of an order at expiry in dollars, at `price` (the limit, or the natural price for a market order).
  * Undefined when it cannot be bounded (selling a straddle, or a calendar for a credit).
  */
-export const maxLossDollars = (order: ComboOrder.ComboOrder, price: Price.NetPrice, quantity: number): number | undefined => {
+export const maxLossDollars = (
+  order: ComboOrder.ComboOrder,
+  price: Price.NetPrice,
+  quantity: number
+): number | undefined => {
   const multiplier = order.spread.legs[0]?.contract.multiplier ?? 100
   const p = Payoff.payoff(order.spread, order.action, price)
   if (p === undefined) {
     // Several expiries: a debit is the most a long calendar can lose; anything else is unbounded here.
     return price._tag === "Debit" ? Number(Price.format(Payoff.dollars(price.amount, quantity, multiplier))) : undefined
   }
-  return p.maxLoss === "unlimited" ? undefined : BigDecimal.toNumberUnsafe(Payoff.dollars(p.maxLoss, quantity, multiplier))
+  return p.maxLoss === "unlimited"
+    ? undefined
+    : BigDecimal.toNumberUnsafe(Payoff.dollars(p.maxLoss, quantity, multiplier))
 }
 
 /** Runs every configured check; `openOrders` are the orders currently live, `price` the price risk is judged at. */
@@ -45,7 +51,10 @@ export const checkRisk = (
     }
     if (limits.maxLossPerOrder === undefined && limits.buyingPower === undefined) return
     if (price === undefined) {
-      return yield* new RiskRefused({ rule: "MaxLoss", message: "no price to judge the order's risk at: no quotes for its legs" })
+      return yield* new RiskRefused({
+        rule: "MaxLoss",
+        message: "no price to judge the order's risk at: no quotes for its legs"
+      })
     }
     const loss = maxLossDollars(order, price, order.quantity)
     if (loss === undefined) {

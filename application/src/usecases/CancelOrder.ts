@@ -42,7 +42,8 @@ export const cancelOrder = Effect.fn("cancelOrder")(function* (orderId: number) 
   yield* book.record(orderId, { _tag: "CancelRequested", at })
   yield* broker.cancel(orderId)
   const answer = yield* awaitOrder(orderId, settled, settings.cancelTimeoutMs)
-  if (Option.isNone(answer)) return { outcome: "StillPending", order: OrderView.toView(yield* book.get(orderId)) } as CancelResult
+  if (Option.isNone(answer))
+    return { outcome: "StillPending", order: OrderView.toView(yield* book.get(orderId)) } as CancelResult
   const o = answer.value
   if (!OrderStatus.isTerminal(o.status)) {
     const refusal = o.lastRefusal

@@ -49,7 +49,7 @@ export const modifyOrder = Effect.fn("modifyOrder")(function* (orderId: number, 
   const terms: ComboOrder.ComboOrder = {
     ...order.combo,
     quantity: (input.quantity ?? order.quantity) as ComboOrder.ComboOrder["quantity"],
-    ...(input.limitPrice ?? order.limitPrice ? { limitPrice: (input.limitPrice ?? order.limitPrice)! } : {})
+    ...((input.limitPrice ?? order.limitPrice) ? { limitPrice: (input.limitPrice ?? order.limitPrice)! } : {})
   }
   yield* broker.modify(orderId, terms)
   const answer = yield* awaitOrder(orderId, (o) => o.status !== "PendingReplace", settings.modifyTimeoutMs)

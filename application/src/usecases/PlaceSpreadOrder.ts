@@ -5,13 +5,7 @@
  */
 import { ComboOrder, OrderStatus, OrderView, Payoff, type Price, type Strategy, type Values } from "@spreads/domain"
 import { Clock, Effect, Option, Random, Result } from "effect"
-import {
-  BrokerError,
-  type JournalError,
-  type OrderNotFound,
-  OrderRejected,
-  type RiskRefused
-} from "../Errors.ts"
+import { BrokerError, type JournalError, type OrderNotFound, OrderRejected, type RiskRefused } from "../Errors.ts"
 import { OrderBook } from "../OrderBook.ts"
 import { Broker } from "../ports/Broker.ts"
 import { MarketData } from "../ports/MarketData.ts"

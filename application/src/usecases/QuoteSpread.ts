@@ -26,7 +26,10 @@ export interface SpreadQuote {
 const bound = (b: Payoff.Bound) => (b === "unlimited" ? "unlimited" : Price.format(b))
 
 /** Quotes a spread for `action` (BUY by default). */
-export const quoteSpread = Effect.fn("quoteSpread")(function* (spread: Strategy.OptionSpread, action: Values.Action = "BUY") {
+export const quoteSpread = Effect.fn("quoteSpread")(function* (
+  spread: Strategy.OptionSpread,
+  action: Values.Action = "BUY"
+) {
   const md = yield* MarketData
   const quotes = yield* Effect.forEach(spread.legs, (l) => md.quote(l.contract), { concurrency: "unbounded" })
   const q = Payoff.comboQuote(spread, quotes)
@@ -42,6 +45,12 @@ export const quoteSpread = Effect.fn("quoteSpread")(function* (spread: Strategy.
     width: Price.format(Payoff.width(spread)),
     ...(p === undefined
       ? {}
-      : { payoff: { maxProfit: bound(p.maxProfit), maxLoss: bound(p.maxLoss), breakevens: p.breakevens.map((b) => Price.format(b)) } })
+      : {
+          payoff: {
+            maxProfit: bound(p.maxProfit),
+            maxLoss: bound(p.maxLoss),
+            breakevens: p.breakevens.map((b) => Price.format(b))
+          }
+        })
   } satisfies SpreadQuote
 })

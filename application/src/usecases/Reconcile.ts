@@ -44,7 +44,11 @@ export const reconcile = Effect.fn("reconcile")(function* () {
   for (const s of known) {
     const ours = yield* book.findByRef(s.orderRef)
     if (Option.isNone(ours) || ours.value.status === s.status) continue
-    yield* book.ingest({ orderId: ours.value.orderId, orderRef: s.orderRef, event: { _tag: "Reconciled", at, status: s.status } })
+    yield* book.ingest({
+      orderId: ours.value.orderId,
+      orderRef: s.orderRef,
+      event: { _tag: "Reconciled", at, status: s.status }
+    })
     statusesCorrected++
   }
 
@@ -62,7 +66,12 @@ export const reconcile = Effect.fn("reconcile")(function* () {
     else {
       yield* book.ingest({
         orderId: intent.orderId,
-        event: { _tag: "Rejected", at, code: 0, reason: "never sent: recovered after a restart, the broker has no such order" }
+        event: {
+          _tag: "Rejected",
+          at,
+          code: 0,
+          reason: "never sent: recovered after a restart, the broker has no such order"
+        }
       })
       intentsNeverSent++
     }
