@@ -1,0 +1,171 @@
+import { assert, describe, it } from "@effect/vitest"
+import {
+  cancelOrder,
+  getOrderStatus,
+  InMemoryJournal,
+  OrderBook,
+  OrderJournal,
+  placeSpreadOrder,
+  watchOrder
+} from "@spreads/application"
+import { Price, type Values } from "@spreads/domain"
+import { Effect, Fiber, Layer, Stream } from "effect"
+import { TestClock } from "effect/testing"
+import { bullCall, Fake, fakeLayer } from "./fakes.ts"
+
+const live = OrderBook.layer.pipe(Layer.provideMerge(Layer.merge(fakeLayer, InMemoryJournal.layer)))
+const execId = (s: string) => s as Values.ExecId
+const qty = (n: number) => n as Values.Quantity
+
+const placeResting = Effect.gen(function* () {
+  const fake = yield* Fake
+  const fiber = yield* Effect.forkChild(
+    placeSpreadOrder({ spread: bullCall, action: "BUY", quantity: 2, orderType: "LIMIT", limitPrice: Price.debit("1.00") })
+  )
+  yield* Effect.yieldNow
+  const placed = fake.calls.find((c) => c.op === "place")!
+  yield* fake.publish({ orderId: placed.orderId!, event: { _tag: "Acknowledged", at: 1, status: "Submitted", permId: 77 } })
+  return yield* Fiber.join(fiber)
+})
+
+describe("OrderBook", () => {
+  it.effect("folds acknowledgement and fills into the order view", () =>
+    Effect.gen(function* () {
+      const fake = yield* Fake
+      const view = yield* placeResting
+      assert.strictEqual(view.status, "Submitted")
+      assert.strictEqual(view.permId, 77)
+      yield* fake.publish({
+        orderId: view.id,
+        event: { _tag: "Filled", at: 2, execId: execId("e1"), quantity: qty(1), price: Price.debit("0.95") }
+      })
+      yield* fake.publish({
+        orderId: view.id,
+        event: { _tag: "Filled", at: 3, execId: execId("e1"), quantity: qty(1), price: Price.debit("0.95") }
+      })
+      yield* Effect.yieldNow
+      const after = yield* getOrderStatus(view.id)
+      assert.strictEqual(after.status, "PartiallyFilled")
+      assert.strictEqual(after.filled, 1)
+      assert.strictEqual(after.remaining, 1)
+      assert.deepStrictEqual(after.avgFillPrice, { amount: "0.95", side: "debit" })
+    }).pipe(Effect.provide(live))
+  )
+
+  it.effect("keeps events that arrive before the order is registered and applies them on create", () =>
+    Effect.gen(function* () {
+      const book = yield* OrderBook.OrderBook
+      // The broker reports a fill for order 100 before our Created event exists.
+      yield* book.ingest({
+        orderId: 100,
+        event: { _tag: "Filled", at: 1, execId: execId("early"), quantity: qty(2), price: Price.debit("1.00") }
+      })
+      const fiber = yield* Effect.forkChild(
+        placeSpreadOrder({ spread: bullCall, action: "BUY", quantity: 2, orderType: "MARKET" })
+      )
+      const view = yield* Fiber.join(fiber)
+      assert.strictEqual(view.id, 100)
+      assert.strictEqual(view.status, "Filled")
+      const log = yield* book.log(100)
+      assert.deepStrictEqual(
+        log.map((e) => e._tag),
+        ["Created", "Filled"]
+      )
+    }).pipe(Effect.provide(live))
+  )
+
+  it.effect("an unknown order id is a typed OrderNotFound with a readable message", () =>
+    Effect.gen(function* () {
+      const error = yield* Effect.flip(getOrderStatus(4242))
+      assert.strictEqual(error._tag, "OrderNotFound")
+      assert.include(error.message, "no order with id 4242 is known")
+    }).pipe(Effect.provide(live))
+  )
+
+  it.effect("journals every event it applies, in order", () =>
+    Effect.gen(function* () {
+      const fake = yield* Fake
+      const journal = yield* OrderJournal
+      const view = yield* placeResting
+      yield* fake.publish({ orderId: view.id, event: { _tag: "Cancelled", at: 5, reason: "", api: false } })
+      yield* Effect.yieldNow
+      const [row] = yield* journal.loadAll
+      assert.deepStrictEqual(
+        row!.events.map((e) => e._tag),
+        ["Created", "Acknowledged", "Cancelled"]
+      )
+      assert.isTrue(row!.sent)
+    }).pipe(Effect.provide(live))
+  )
+
+  it.effect("watchOrder streams each change and ends at the terminal state", () =>
+    Effect.gen(function* () {
+      const fake = yield* Fake
+      const view = yield* placeResting
+      const watcher = yield* Effect.forkChild(Stream.runCollect(watchOrder(view.id)))
+      yield* Effect.yieldNow
+      yield* fake.publish({ orderId: view.id, event: { _tag: "Acknowledged", at: 6, status: "Submitted" } })
+      yield* fake.publish({
+        orderId: view.id,
+        event: { _tag: "Filled", at: 7, execId: execId("w1"), quantity: qty(2), price: Price.debit("0.90") }
+      })
+      const seen = yield* Fiber.join(watcher)
+      assert.deepStrictEqual(
+        seen.map((v) => v.status),
+        ["Submitted", "Filled"]
+      )
+    }).pipe(Effect.provide(live))
+  )
+
+  it.effect("cancel reports StillPending after its timeout, never success", () =>
+    Effect.gen(function* () {
+      const view = yield* placeResting
+      const fiber = yield* Effect.forkChild(cancelOrder(view.id))
+      yield* TestClock.adjust("6 seconds")
+      const result = yield* Fiber.join(fiber)
+      assert.strictEqual(result.outcome, "StillPending")
+      assert.strictEqual(result.order.status, "PendingCancel")
+    }).pipe(Effect.provide(live))
+  )
+
+  it.effect("cancel of a filled order is refused with its state", () =>
+    Effect.gen(function* () {
+      const fake = yield* Fake
+      const view = yield* placeResting
+      yield* fake.publish({
+        orderId: view.id,
+        event: { _tag: "Filled", at: 2, execId: execId("f"), quantity: qty(2), price: Price.debit("1.00") }
+      })
+      yield* Effect.yieldNow
+      const error = yield* Effect.flip(cancelOrder(view.id))
+      assert.strictEqual(error._tag, "CancelRefused")
+      assert.include(error.message, "is Filled")
+    }).pipe(Effect.provide(live))
+  )
+
+  it.effect("placing while disconnected fails and sends nothing", () =>
+    Effect.gen(function* () {
+      const fake = yield* Fake
+      yield* fake.setConnection("Disconnected")
+      const error = yield* Effect.flip(
+        placeSpreadOrder({ spread: bullCall, action: "BUY", quantity: 1, orderType: "MARKET" })
+      )
+      assert.strictEqual(error._tag, "BrokerError")
+      assert.include(error.message, "not connected to the broker")
+      assert.strictEqual(fake.calls.length, 0)
+    }).pipe(Effect.provide(live))
+  )
+
+  it.effect("the same orderRef is placed once; placing it again returns that order", () =>
+    Effect.gen(function* () {
+      const fake = yield* Fake
+      const input = { spread: bullCall, action: "BUY", quantity: 1, orderType: "MARKET", orderRef: "once-1" } as const
+      const first = yield* Effect.forkChild(placeSpreadOrder(input))
+      yield* TestClock.adjust("6 seconds")
+      const a = yield* Fiber.join(first)
+      const b = yield* placeSpreadOrder(input)
+      assert.strictEqual(a.id, b.id)
+      assert.strictEqual(fake.calls.filter((c) => c.op === "place").length, 1)
+    }).pipe(Effect.provide(live))
+  )
+})
