@@ -3,7 +3,7 @@
  * explicit net debit or credit.
  * @module
  */
-import { Result, Schema } from "effect"
+import { BigDecimal, Result, Schema } from "effect"
 import { invalid, type ValidationError } from "./Errors.ts"
 import { CENT, type Decimal, format, isOnTick, NetPrice } from "./Price.ts"
 import { OptionSpread } from "./Strategy.ts"
@@ -51,8 +51,8 @@ export interface ComboOrderInput {
 }
 
 /**
- * Validates a combo order: quantity is a positive whole number, a LIMIT order has a net price on the tick grid, a
- * MARKET order carries no price.
+ * Validates a combo order: quantity is a positive whole number, a LIMIT order has a net price (never negative: the
+ * side says who pays) on the tick grid, a MARKET order carries no price.
  */
 export const makeComboOrder = (input: ComboOrderInput): Result.Result<ComboOrder, ValidationError> => {
   const quantity = decodeField(Quantity, "quantity")(input.quantity)
@@ -85,8 +85,18 @@ export const checkPrice = (
   if (orderType === "MARKET" && limitPrice !== undefined) {
     return invalid("limitPrice", "a MARKET order takes no price; use a LIMIT order to name one")
   }
+  if (limitPrice !== undefined && BigDecimal.isNegative(limitPrice.amount)) {
+    const other = limitPrice._tag === "Debit" ? "credit" : "debit"
+    return invalid(
+      "limitPrice",
+      `a ${limitPrice._tag.toLowerCase()} must not be negative, got ${format(limitPrice.amount)}; name it as a ${other} of ${format(BigDecimal.negate(limitPrice.amount))}`
+    )
+  }
   if (limitPrice !== undefined && !isOnTick(limitPrice.amount, tick)) {
-    return invalid("limitPrice", `${format(limitPrice.amount)} is not a multiple of the minimum increment ${format(tick)}`)
+    return invalid(
+      "limitPrice",
+      `${format(limitPrice.amount)} is not a multiple of the minimum increment ${format(tick)}`
+    )
   }
   return undefined
 }

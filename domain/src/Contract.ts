@@ -10,19 +10,27 @@ import { Right, Underlying } from "./Values.ts"
 /** A calendar date `YYYY-MM-DD` that exists (no 2026-02-30). Whether it is in the past depends on "today": see {@link parseExpiry}. */
 export const Expiry = Schema.String.pipe(
   Schema.check(
-    Schema.makeFilter((s: string) => (isCalendarDate(s) ? true : `expected a date as YYYY-MM-DD, got ${JSON.stringify(s)}`))
+    Schema.makeFilter((s: string) => {
+      const problem = dateProblem(s)
+      return problem === undefined ? true : `expected a date as YYYY-MM-DD, got ${JSON.stringify(s)}${problem}`
+    })
   ),
   Schema.brand("Expiry")
 )
 /** @see {@link Expiry} */
 export type Expiry = typeof Expiry.Type
 
-function isCalendarDate(s: string): boolean {
+/**
+ * Why `s` is not a calendar date: undefined when it is one, "" when it is not shaped like YYYY-MM-DD, else a short
+ * reason in parentheses, so "2026-02-30" is not answered with "expected YYYY-MM-DD" alone.
+ */
+function dateProblem(s: string): string | undefined {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s)
-  if (m === null) return false
+  if (m === null) return ""
   const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])]
-  if (mo < 1 || mo > 12 || d < 1) return false
-  return d <= daysInMonth(y, mo)
+  if (mo < 1 || mo > 12) return ` (there is no month ${m[2]})`
+  if (d < 1) return ` (there is no day ${m[3]})`
+  return d <= daysInMonth(y, mo) ? undefined : ` (${m[1]}-${m[2]} has ${daysInMonth(y, mo)} days)`
 }
 
 const isLeap = (y: number): boolean => (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0
@@ -46,11 +54,21 @@ export const epochDay = (date: string): number => {
  * Parses an expiry, accepting `YYYY-MM-DD` or IB's `YYYYMMDD`, and refuses a date before `today` (`YYYY-MM-DD`,
  * supplied by the caller since the domain reads no clock). `field` names the input in the message.
  */
-export const parseExpiry = (input: unknown, today: string, field = "expiry"): Result.Result<Expiry, ValidationError> => {
-  if (typeof input !== "string") return Result.fail(invalid(field, `expected a date as YYYY-MM-DD, got ${String(input)}`))
+export const parseExpiry = (
+  input: unknown,
+  today: string,
+  field = "expiry"
+): Result.Result<Expiry, ValidationError> => {
+  const expected = "expected a date as YYYY-MM-DD or YYYYMMDD, got"
+  if (typeof input !== "string") {
+    return Result.fail(invalid(field, `${expected} ${input === undefined ? "nothing" : String(input)}`))
+  }
   const text = /^\d{8}$/.test(input) ? `${input.slice(0, 4)}-${input.slice(4, 6)}-${input.slice(6)}` : input
-  if (!isCalendarDate(text)) return Result.fail(invalid(field, `expected a date as YYYY-MM-DD, got ${JSON.stringify(input)}`))
-  if (text < today) return Result.fail(invalid(field, `${text} is in the past (today is ${today})`))
+  const problem = dateProblem(text)
+  if (problem !== undefined) return Result.fail(invalid(field, `${expected} ${JSON.stringify(input)}${problem}`))
+  // Callers may pass a full ISO timestamp for today; only its date counts (an expiry today is not past).
+  const day = today.slice(0, 10)
+  if (text < day) return Result.fail(invalid(field, `${text} is in the past (today is ${day})`))
   return Result.succeed(text as Expiry)
 }
 
@@ -65,8 +83,7 @@ export const expiry = (s: string): Expiry => {
 export const toIbExpiry = (e: Expiry): string => e.replaceAll("-", "")
 
 /** Days from `from` (YYYY-MM-DD) to the expiry; negative when expired. */
-export const daysToExpiry = (e: Expiry, from: string): number =>
-  epochDay(e) - epochDay(from.slice(0, 10))
+export const daysToExpiry = (e: Expiry, from: string): number => epochDay(e) - epochDay(from.slice(0, 10))
 
 /** Parses a strike: a positive price with at most 4 decimals. */
 export const parseStrike = (input: unknown, field = "strike"): Result.Result<Decimal, ValidationError> =>

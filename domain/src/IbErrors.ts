@@ -4,8 +4,11 @@
  * @module
  */
 
-/** Bump when a code's outcome changes, so journals and tests can tell which mapping produced an event. */
-export const IB_ERROR_TABLE_VERSION = 1
+/**
+ * Bump when a code's outcome changes, so journals and tests can tell which mapping produced an event.
+ * 2: 492, 10090 and 10167 are warnings (IB-PROTOCOL.md lists them as non-fatal); before, on a new order they rejected it.
+ */
+export const IB_ERROR_TABLE_VERSION = 2
 
 /** What an IB code does to the order it names (or to the connection, for id -1). */
 export type IbOutcome =
@@ -44,7 +47,12 @@ export const IB_ERRORS: ReadonlyArray<IbErrorEntry> = [
   { code: 103, outcome: "DuplicateOrderId", text: "Duplicate order ID." },
   { code: 104, outcome: "ModifyRejected", text: "Can't modify a filled order." },
   { code: 105, outcome: "ModifyRejected", text: "Order being modified does not match original order." },
-  { code: 110, outcome: "Rejected", text: "The price does not conform to the minimum price variation for this contract.", onModify: "ModifyRejected" },
+  {
+    code: 110,
+    outcome: "Rejected",
+    text: "The price does not conform to the minimum price variation for this contract.",
+    onModify: "ModifyRejected"
+  },
   { code: 161, outcome: "CancelRejected", text: "Cancel attempted when order is not in a cancellable state." },
   { code: 200, outcome: "NoSecurityDefinition", text: "No security definition has been found for the request." },
   { code: 201, outcome: "Rejected", text: "Order rejected - reason:", onModify: "ModifyRejected" },
@@ -56,6 +64,11 @@ export const IB_ERRORS: ReadonlyArray<IbErrorEntry> = [
   { code: 321, outcome: "Rejected", text: "Error validating request." },
   { code: 326, outcome: "ClientIdInUse", text: "Unable to connect as the client id is already in use." },
   { code: 399, outcome: "Warning", text: "Order Message: Warning" },
+  {
+    code: 492,
+    outcome: "Warning",
+    text: "You must subscribe for additional permissions to obtain precise results for scanner."
+  },
   { code: 1100, outcome: "ConnectionLost", text: "Connectivity between IB and Trader Workstation has been lost." },
   { code: 1101, outcome: "ConnectionRestoredDataLost", text: "Connectivity restored - data lost." },
   { code: 1102, outcome: "ConnectionRestored", text: "Connectivity restored - data maintained." },
@@ -64,8 +77,10 @@ export const IB_ERRORS: ReadonlyArray<IbErrorEntry> = [
   { code: 2158, outcome: "Info", text: "Sec-def data farm connection is OK" },
   { code: 10002, outcome: "Rejected", text: "Invalid non-guaranteed legs." },
   { code: 10015, outcome: "Rejected", text: "Trading is not allowed in the API." },
+  { code: 10090, outcome: "Warning", text: "Part of requested market data is not subscribed." },
   { code: 10147, outcome: "CancelRejected", text: "OrderId that needs to be cancelled is not found." },
-  { code: 10148, outcome: "CancelRejected", text: "OrderId that needs to be cancelled can not be cancelled." }
+  { code: 10148, outcome: "CancelRejected", text: "OrderId that needs to be cancelled can not be cancelled." },
+  { code: 10167, outcome: "Warning", text: "Requested market data is not subscribed. Displaying delayed market data." }
 ]
 
 const byCode = new Map(IB_ERRORS.map((e) => [e.code, e]))

@@ -71,6 +71,8 @@ export interface Order {
   /** The last rejected cancel or modify. */
   readonly lastRefusal?: BrokerNote & { readonly of: "cancel" | "modify" }
   readonly warnings: ReadonlyArray<BrokerNote>
+  /** Commission reports that came before their execution; each is attached when its execution arrives. */
+  readonly unmatchedCommissions?: ReadonlyArray<{ readonly execId: string; readonly commission: Decimal }>
   /** Events applied (duplicates included), for the journal's bookkeeping. */
   readonly version: number
 }
@@ -106,7 +108,9 @@ export const create = (e: Extract<OrderEvent, { _tag: "Created" }>): Order => ({
 
 const move = (o: Order, on: StatusEvent, at: Millis): Result.Result<Order, IllegalTransition> => {
   const resumeTo = o.filled > 0 ? "PartiallyFilled" : o.working
-  return Result.map(transition(o.status, on, resumeTo), (status) => {
+  return Result.map(transition(o.status, on, resumeTo), (to) => {
+    // Leaving Unknown on a status report (Submitted, ...) must not hide fills already counted.
+    const status = isWorking(to) && o.filled > 0 ? "PartiallyFilled" : to
     const working = isWorking(status) ? status : o.working
     const done = isTerminal(status) && !isTerminal(o.status)
     return { ...o, status, working, ...(done ? { doneAt: at } : {}) }
@@ -114,6 +118,15 @@ const move = (o: Order, on: StatusEvent, at: Millis): Result.Result<Order, Illeg
 }
 
 const bump = (o: Order): Order => ({ ...o, version: o.version + 1 })
+
+/** The commission an execution carries, or else one reported before it; and the order with that early report taken. */
+const takeCommission = (o: Order, execId: string, own: Decimal | undefined): [Decimal | undefined, Order] => {
+  const early = o.unmatchedCommissions?.find((c) => c.execId === execId)
+  if (early === undefined) return [own, o]
+  const { unmatchedCommissions, ...rest } = o
+  const left = (unmatchedCommissions ?? []).filter((c) => c.execId !== execId)
+  return [own ?? early.commission, left.length === 0 ? rest : { ...rest, unmatchedCommissions: left }]
+}
 const seenExec = (o: Order, execId: string) =>
   o.fills.some((f) => f.execId === execId) || o.legFills.some((f) => f.execId === execId)
 
@@ -137,6 +150,7 @@ export const apply = (o: Order, e: OrderEvent): Result.Result<Order, OrderError>
       )
     case "Filled": {
       if (seenExec(o, e.execId)) return Result.succeed(bump(o))
+      const [commission, base] = takeCommission(o, e.execId, e.commission)
       if (o.filled + e.quantity > o.quantity) {
         return Result.fail(
           new Overfill({
@@ -150,11 +164,14 @@ export const apply = (o: Order, e: OrderEvent): Result.Result<Order, OrderError>
       }
       const filled = o.filled + e.quantity
       const complete = filled === o.quantity
-      return Result.map(move(o, complete ? "FullFill" : "PartialFill", e.at), (n) =>
+      return Result.map(move(base, complete ? "FullFill" : "PartialFill", e.at), (n) =>
         bump({
           ...n,
           filled,
-          notional: BigDecimal.sum(o.notional, BigDecimal.multiply(toSigned(e.price), BigDecimal.fromBigInt(BigInt(e.quantity)))),
+          notional: BigDecimal.sum(
+            o.notional,
+            BigDecimal.multiply(toSigned(e.price), BigDecimal.fromBigInt(BigInt(e.quantity)))
+          ),
           fills: [
             ...o.fills,
             {
@@ -162,10 +179,10 @@ export const apply = (o: Order, e: OrderEvent): Result.Result<Order, OrderError>
               at: e.at,
               quantity: e.quantity,
               price: e.price,
-              ...(e.commission === undefined ? {} : { commission: e.commission })
+              ...(commission === undefined ? {} : { commission })
             }
           ],
-          commission: e.commission === undefined ? o.commission : BigDecimal.sum(o.commission, e.commission),
+          commission: commission === undefined ? o.commission : BigDecimal.sum(o.commission, commission),
           ...(o.firstFillAt === undefined ? { firstFillAt: e.at } : {}),
           ...(complete ? { filledAt: e.at } : {})
         })
@@ -173,6 +190,7 @@ export const apply = (o: Order, e: OrderEvent): Result.Result<Order, OrderError>
     }
     case "LegFilled": {
       if (seenExec(o, e.execId)) return Result.succeed(bump(o))
+      const [commission, base] = takeCommission(o, e.execId, e.commission)
       const leg: LegFill = {
         execId: e.execId,
         at: e.at,
@@ -181,21 +199,27 @@ export const apply = (o: Order, e: OrderEvent): Result.Result<Order, OrderError>
         quantity: e.quantity,
         price: e.price,
         ...(e.conId === undefined ? {} : { conId: e.conId }),
-        ...(e.commission === undefined ? {} : { commission: e.commission })
+        ...(commission === undefined ? {} : { commission })
       }
       return Result.succeed(
         bump({
-          ...o,
+          ...base,
           legFills: [...o.legFills, leg],
-          commission: e.commission === undefined ? o.commission : BigDecimal.sum(o.commission, e.commission)
+          commission: commission === undefined ? o.commission : BigDecimal.sum(o.commission, commission)
         })
       )
     }
     case "CommissionReported": {
-      // A report for a fill that already carries its commission is a duplicate; one for an unseen fill is kept.
+      // A report for a fill that already carries its commission is a duplicate; one for an unseen fill is kept until
+      // its execution arrives.
       const fill = o.fills.find((f) => f.execId === e.execId)
       const leg = o.legFills.find((f) => f.execId === e.execId)
-      if ((fill ?? leg) === undefined || (fill ?? leg)?.commission !== undefined) return Result.succeed(bump(o))
+      if ((fill ?? leg) === undefined) {
+        if (o.unmatchedCommissions?.some((c) => c.execId === e.execId)) return Result.succeed(bump(o))
+        const early = { execId: e.execId, commission: e.commission }
+        return Result.succeed(bump({ ...o, unmatchedCommissions: [...(o.unmatchedCommissions ?? []), early] }))
+      }
+      if ((fill ?? leg)?.commission !== undefined) return Result.succeed(bump(o))
       return Result.succeed(
         bump({
           ...o,
@@ -209,7 +233,9 @@ export const apply = (o: Order, e: OrderEvent): Result.Result<Order, OrderError>
       return Result.map(move(o, "CancelRequested", e.at), bump)
     case "CancelRejected":
       return Result.map(move(o, "CancelRejected", e.at), (n) =>
-        bump(n.status === o.status ? n : { ...n, lastRefusal: { code: e.code, reason: e.reason, at: e.at, of: "cancel" } })
+        bump(
+          n.status === o.status ? n : { ...n, lastRefusal: { code: e.code, reason: e.reason, at: e.at, of: "cancel" } }
+        )
       )
     case "Cancelled":
       return Result.map(move(o, e.api && o.acknowledgedAt === undefined ? "ApiCancelled" : "Cancelled", e.at), (n) =>
@@ -233,10 +259,12 @@ export const apply = (o: Order, e: OrderEvent): Result.Result<Order, OrderError>
       )
     }
     case "Modified": {
-      const wasPending = o.status === "PendingReplace"
+      // The new terms apply while a modify is pending: in PendingReplace, and also when a cancel went out meanwhile
+      // (PendingCancel, or the working state a rejected cancel resumed to). Otherwise the event is stale.
+      const wasPending = o.status === "PendingReplace" || (o.pendingModify !== undefined && !isTerminal(o.status))
       const quantity = e.quantity ?? o.pendingModify?.quantity ?? o.quantity
       const limitPrice = e.limitPrice ?? o.pendingModify?.limitPrice ?? o.limitPrice
-      if (quantity < o.filled) {
+      if (wasPending && quantity < o.filled) {
         return Result.fail(invalid("quantity", `modified quantity ${quantity} is below the ${o.filled} already filled`))
       }
       return Result.flatMap(move(o, "Modified", e.at), (n) => {
@@ -251,7 +279,8 @@ export const apply = (o: Order, e: OrderEvent): Result.Result<Order, OrderError>
     }
     case "ModifyRejected":
       return Result.map(move(o, "ModifyRejected", e.at), (n) => {
-        if (n.status === o.status) return bump(n)
+        const wasPending = o.status === "PendingReplace" || (o.pendingModify !== undefined && !isTerminal(o.status))
+        if (!wasPending) return bump(n)
         const { pendingModify: _, ...rest } = n
         return bump({ ...rest, lastRefusal: { code: e.code, reason: e.reason, at: e.at, of: "modify" } })
       })
@@ -266,13 +295,15 @@ export const apply = (o: Order, e: OrderEvent): Result.Result<Order, OrderError>
       return Result.map(move(o, "ContactLost", e.at), bump)
     case "Reconciled": {
       // The broker's truth replaces ours for an order that is not already final; fills arrive as their own events.
-      if (isTerminal(o.status) || e.status === o.status) return Result.succeed(bump(o))
-      const done = isTerminal(e.status)
+      // IB reports a working order with fills as Submitted: the fills we hold decide that it is PartiallyFilled.
+      const status = isWorking(e.status) && o.filled > 0 ? "PartiallyFilled" : e.status
+      if (isTerminal(o.status) || status === o.status) return Result.succeed(bump(o))
+      const done = isTerminal(status)
       return Result.succeed(
         bump({
           ...o,
-          status: e.status,
-          working: isWorking(e.status) ? e.status : o.working,
+          status,
+          working: isWorking(status) ? status : o.working,
           ...(done ? { doneAt: e.at } : {})
         })
       )

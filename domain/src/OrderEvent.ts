@@ -16,7 +16,11 @@ export const OrderEvent = Schema.TaggedUnion({
   /** The order exists: intent recorded, about to be (or being) sent. Status PendingSubmit. */
   Created: { at: At, orderId: OrderId, order: ComboOrder },
   /** IB acknowledged the order (openOrder / orderStatus PreSubmitted or Submitted). */
-  Acknowledged: { at: At, status: Schema.Literals(["PreSubmitted", "Submitted"]), permId: Schema.optionalKey(Schema.Number) },
+  Acknowledged: {
+    at: At,
+    status: Schema.Literals(["PreSubmitted", "Submitted"]),
+    permId: Schema.optionalKey(Schema.Number)
+  },
   /** A combo-level execution: `quantity` combos at `price` net per combo. Counts toward filled. */
   Filled: {
     at: At,

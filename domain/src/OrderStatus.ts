@@ -86,7 +86,12 @@ export const TABLE: ReadonlyArray<Edge> = [
   e("PendingSubmit", "PreSubmitted", "PreSubmitted"),
   e("PendingSubmit", "Submitted", "Submitted"),
   e("PendingSubmit", "PartialFill", "PartiallyFilled", "IB can send executions before openOrder/orderStatus"),
-  e("PendingSubmit", "CancelRequested", "PendingCancel", "cancelling before the ack is allowed; IB answers ApiCancelled"),
+  e(
+    "PendingSubmit",
+    "CancelRequested",
+    "PendingCancel",
+    "cancelling before the ack is allowed; IB answers ApiCancelled"
+  ),
   e("PendingSubmit", "CancelRejected", "same", "stale"),
   e("PendingSubmit", "Modified", "same", "stale"),
   e("PendingSubmit", "ModifyRejected", "same", "stale"),
@@ -132,6 +137,12 @@ export const TABLE: ReadonlyArray<Edge> = [
   e("PendingCancel", "CancelRejected", "resume", "10147/10148/161: the order is still working (or done)"),
   e("PendingCancel", "Modified", "same", "stale"),
   e("PendingCancel", "ModifyRejected", "same", "stale"),
+  e(
+    "PendingCancel",
+    "Rejected",
+    "Rejected",
+    "real world: IB or the exchange refuses the order (201) before the cancel lands"
+  ),
   ...endings("PendingCancel"),
   // Modify sent, not confirmed: still live with the old terms.
   e("PendingReplace", "PreSubmitted", "same", "status echo while the replace is in flight"),

@@ -66,6 +66,10 @@ export const width = (spread: OptionSpread): Decimal => {
     .map((s) => BigDecimal.fromStringUnsafe(s))
     .sort((a, b) => (BigDecimal.isLessThan(a, b) ? -1 : 1))
   if (ks.length < 2) return ZERO
+  // A condor's risk is bounded by its wings; the gap between the short strikes is the profit zone, not a width.
+  if (spread.strategy === "IRON_CONDOR" && ks.length === 4) {
+    return max(subtract(ks[1]!, ks[0]!), subtract(ks[3]!, ks[2]!))
+  }
   let w = ZERO
   for (let i = 1; i < ks.length; i++) w = max(w, subtract(ks[i]!, ks[i - 1]!))
   return spread.strategy === "BULL_CALL" ||
@@ -101,10 +105,18 @@ export const payoff = (spread: OptionSpread, action: Action, price: NetPrice): P
   const dir = n(action === "BUY" ? 1 : -1)
   const cash = toSigned(price)
   const value = (s: Decimal) =>
-    subtract(multiply(dir, spread.legs.reduce((acc, l) => sum(acc, multiply(sign(l), intrinsic(l, s))), ZERO)), cash)
-  const strikes = [...new Map(spread.legs.map((l) => [BigDecimal.format(BigDecimal.normalize(l.contract.strike)), l.contract.strike])).values()].sort(
-    (a, b) => (BigDecimal.isLessThan(a, b) ? -1 : 1)
-  )
+    subtract(
+      multiply(
+        dir,
+        spread.legs.reduce((acc, l) => sum(acc, multiply(sign(l), intrinsic(l, s))), ZERO)
+      ),
+      cash
+    )
+  const strikes = [
+    ...new Map(
+      spread.legs.map((l) => [BigDecimal.format(BigDecimal.normalize(l.contract.strike)), l.contract.strike])
+    ).values()
+  ].sort((a, b) => (BigDecimal.isLessThan(a, b) ? -1 : 1))
   const points = [ZERO, ...strikes]
   const values = points.map(value)
   // Above the highest strike only calls move the payoff: slope = sum of signed call ratios.
@@ -125,7 +137,10 @@ export const payoff = (spread: OptionSpread, action: Action, price: NetPrice): P
   for (let i = 0; i < points.length - 1; i++) {
     const [a, b, va, vb] = [points[i]!, points[i + 1]!, values[i]!, values[i + 1]!]
     if (BigDecimal.isZero(va) && BigDecimal.isZero(vb)) continue
+    // Where the payoff reaches zero at a strike and stays there (a vertical bought at its width or at zero), that
+    // strike is the breakeven, from whichever side the flat stretch lies.
     if (BigDecimal.isZero(va) && i > 0) push(a)
+    if (BigDecimal.isZero(vb)) push(b)
     if (BigDecimal.sign(va) * BigDecimal.sign(vb) < 0) {
       push(sum(a, divide(multiply(subtract(b, a), negate(va)), subtract(vb, va), 4)))
     }

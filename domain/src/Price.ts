@@ -23,10 +23,14 @@ export const parseDecimal = (input: unknown, field: string): Result.Result<Decim
   if (BigDecimal.isBigDecimal(input)) return Result.succeed(input)
   const text = typeof input === "number" && Number.isFinite(input) ? String(input) : input
   if (typeof text !== "string" || !/^-?(\d+(\.\d*)?|\.\d+)$/.test(text.trim())) {
-    return Result.fail(invalid(field, `expected a decimal number like 2.85, got ${JSON.stringify(input) ?? "nothing"}`))
+    // JSON.stringify shows NaN and Infinity as "null": a number is shown as JavaScript prints it.
+    const got = typeof input === "number" ? String(input) : (JSON.stringify(input) ?? "nothing")
+    return Result.fail(invalid(field, `expected a decimal number like 2.85, got ${got}`))
   }
   const parsed = BigDecimal.fromString(text.trim())
-  return parsed._tag === "Some" ? Result.succeed(BigDecimal.normalize(parsed.value)) : Result.fail(invalid(field, "not a number"))
+  return parsed._tag === "Some"
+    ? Result.succeed(BigDecimal.normalize(parsed.value))
+    : Result.fail(invalid(field, "not a number"))
 }
 
 /** Parses a price: a decimal that is zero or more, with at most 4 decimal places. */
@@ -78,23 +82,42 @@ export const equals = (a: Decimal, b: Decimal): boolean => BigDecimal.equals(a, 
 /** Schema of a decimal encoded as a string in JSON (journal rows, CLI output). */
 export const DecimalSchema = Schema.BigDecimal
 
+const Amount = Schema.BigDecimal.pipe(
+  Schema.check(
+    Schema.makeFilter((d: Decimal) =>
+      BigDecimal.isNegative(d) ? `expected an amount of zero or more, got ${format(d)}` : true
+    )
+  )
+)
+
 /**
  * A combo's net price with its side made explicit: a debit is paid, a credit is received. The amount is never
  * negative; an amount of zero is an even (debit 0).
  */
 export const NetPrice = Schema.TaggedUnion({
-  Debit: { amount: Schema.BigDecimal },
-  Credit: { amount: Schema.BigDecimal }
+  Debit: { amount: Amount },
+  Credit: { amount: Amount }
 })
 /** @see {@link NetPrice} */
 export type NetPrice = typeof NetPrice.Type
 
-/** A debit of `amount`. */
+/** A debit of `amount` (zero or more; throws a ValidationError on a negative amount). */
 export const debit = (amount: Decimal | string | number): NetPrice =>
-  NetPrice.cases.Debit.make({ amount: typeof amount === "object" ? amount : dec(amount) })
-/** A credit of `amount`. */
+  NetPrice.cases.Debit.make({ amount: nonNegative(amount, "debit") })
+/** A credit of `amount` (zero or more; throws a ValidationError on a negative amount). */
 export const credit = (amount: Decimal | string | number): NetPrice =>
-  NetPrice.cases.Credit.make({ amount: typeof amount === "object" ? amount : dec(amount) })
+  NetPrice.cases.Credit.make({ amount: nonNegative(amount, "credit") })
+
+// The side carries the sign: a negative debit is a credit, and letting one through would flip IB's signed limit.
+const nonNegative = (amount: Decimal | string | number, side: "debit" | "credit"): Decimal => {
+  const d = typeof amount === "object" ? amount : dec(amount)
+  if (!BigDecimal.isNegative(d)) return d
+  const other = side === "debit" ? "credit" : "debit"
+  throw invalid(
+    "price",
+    `a ${side} must not be negative, got ${format(d)}; use a ${other} of ${format(BigDecimal.negate(d))}`
+  )
+}
 
 /** Cash-flow view of a net price for the trader: positive = paid (debit), negative = received (credit). */
 export const toSigned = (net: NetPrice): Decimal => (net._tag === "Debit" ? net.amount : BigDecimal.negate(net.amount))
@@ -116,6 +139,8 @@ export const toIbLimit = (action: Action, net: NetPrice): Decimal => {
 /** Inverse of {@link toIbLimit}: what an IB signed combo price means to the trader for that action. */
 export const fromIbLimit = (action: Action, signed: Decimal): NetPrice => {
   const amount = BigDecimal.abs(signed)
+  // Zero is an even, which NetPrice spells debit 0 whatever the action (a SELL at 0 is not a credit).
+  if (BigDecimal.isZero(amount)) return debit(amount)
   const positive = !BigDecimal.isNegative(signed)
   const paying = action === "BUY" ? positive : !positive
   return paying ? debit(amount) : credit(amount)

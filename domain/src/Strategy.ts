@@ -61,7 +61,7 @@ export const parseStrategy = (input: string): Result.Result<StrategyKind, Valida
             .join(", ")}`
         )
       )
-  }
+}
 
 /** What every named strategy needs: the underlying, its expiry and strikes (low to high). */
 export interface SpreadSpec {
@@ -120,7 +120,8 @@ const equalWings = (spec: SpreadSpec): ValidationError | undefined => {
 export const makeSpread = (spec: SpreadSpec): Result.Result<OptionSpread, ValidationError> => {
   const u = spec.underlying
   const opt = (k: Decimal, right: Right, e: Expiry = spec.expiry) => optionContract(u, e, k, right)
-  const done = (legs: ReadonlyArray<SpreadLeg>) => Result.succeed<OptionSpread>({ strategy: spec.strategy, underlying: u, legs })
+  const done = (legs: ReadonlyArray<SpreadLeg>) =>
+    Result.succeed<OptionSpread>({ strategy: spec.strategy, underlying: u, legs })
   const fail = (e: ValidationError) => Result.fail(e)
   const [k1, k2, k3, k4] = spec.strikes as [Decimal, Decimal, Decimal, Decimal]
   switch (spec.strategy) {
@@ -145,13 +146,23 @@ export const makeSpread = (spec: SpreadSpec): Result.Result<OptionSpread, Valida
       const bad = needStrikes(spec, 4, "put wing/short put/short call/call wing")
       return bad
         ? fail(bad)
-        : done([leg(opt(k1, "P"), "BUY"), leg(opt(k2, "P"), "SELL"), leg(opt(k3, "C"), "SELL"), leg(opt(k4, "C"), "BUY")])
+        : done([
+            leg(opt(k1, "P"), "BUY"),
+            leg(opt(k2, "P"), "SELL"),
+            leg(opt(k3, "C"), "SELL"),
+            leg(opt(k4, "C"), "BUY")
+          ])
     }
     case "IRON_BUTTERFLY": {
       const bad = needStrikes(spec, 3, "low wing/body/high wing") ?? equalWings(spec)
       return bad
         ? fail(bad)
-        : done([leg(opt(k1, "P"), "BUY"), leg(opt(k2, "P"), "SELL"), leg(opt(k2, "C"), "SELL"), leg(opt(k3, "C"), "BUY")])
+        : done([
+            leg(opt(k1, "P"), "BUY"),
+            leg(opt(k2, "P"), "SELL"),
+            leg(opt(k2, "C"), "SELL"),
+            leg(opt(k3, "C"), "BUY")
+          ])
     }
     case "BUTTERFLY": {
       const bad = needStrikes(spec, 3, "low wing/body/high wing") ?? equalWings(spec)
@@ -163,7 +174,9 @@ export const makeSpread = (spec: SpreadSpec): Result.Result<OptionSpread, Valida
       if (bad) return fail(bad)
       if (spec.backExpiry === undefined) return fail(invalid("backExpiry", "a calendar needs a back-month expiry"))
       if (spec.backExpiry <= spec.expiry) {
-        return fail(invalid("backExpiry", `back expiry ${spec.backExpiry} must be after the front expiry ${spec.expiry}`))
+        return fail(
+          invalid("backExpiry", `back expiry ${spec.backExpiry} must be after the front expiry ${spec.expiry}`)
+        )
       }
       const r = spec.right ?? "C"
       return done([leg(opt(k1, r), "SELL"), leg(opt(k1, r, spec.backExpiry), "BUY")])
@@ -176,7 +189,8 @@ export const makeSpread = (spec: SpreadSpec): Result.Result<OptionSpread, Valida
  * twice the quantity), and no contract appears twice.
  */
 export const customSpread = (legs: ReadonlyArray<SpreadLeg>): Result.Result<OptionSpread, ValidationError> => {
-  if (legs.length < 2 || legs.length > 8) return Result.fail(invalid("legs", `a combo takes 2 to 8 legs, got ${legs.length}`))
+  if (legs.length < 2 || legs.length > 8)
+    return Result.fail(invalid("legs", `a combo takes 2 to 8 legs, got ${legs.length}`))
   const u = legs[0]!.contract.underlying
   const keys = new Set<string>()
   for (const l of legs) {
@@ -193,7 +207,10 @@ export const customSpread = (legs: ReadonlyArray<SpreadLeg>): Result.Result<Opti
   const g = legs.map((l) => l.ratio).reduce(gcd)
   if (g !== 1) {
     return Result.fail(
-      invalid("legs", `ratios ${legs.map((l) => l.ratio).join(":")} are not in lowest terms; divide them by ${g} and multiply the quantity`)
+      invalid(
+        "legs",
+        `ratios ${legs.map((l) => l.ratio).join(":")} are not in lowest terms; divide them by ${g} and multiply the quantity`
+      )
     )
   }
   return Result.succeed({ strategy: "CUSTOM", underlying: u, legs })
@@ -202,7 +219,8 @@ export const customSpread = (legs: ReadonlyArray<SpreadLeg>): Result.Result<Opti
 const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b))
 
 /** True when every leg shares one expiry (everything but calendars and diagonal customs). */
-export const isSingleExpiry = (s: OptionSpread): boolean => s.legs.every((l) => l.contract.expiry === s.legs[0]!.contract.expiry)
+export const isSingleExpiry = (s: OptionSpread): boolean =>
+  s.legs.every((l) => l.contract.expiry === s.legs[0]!.contract.expiry)
 
 /** Human description: `AAPL bull-call 2026-12-18 150/155`. */
 export const describeSpread = (s: OptionSpread): string => {

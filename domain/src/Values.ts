@@ -58,7 +58,7 @@ export type Quantity = typeof Quantity.Type
 export const OrderId = Schema.Number.pipe(
   Schema.check(
     filter((n: number) =>
-      Number.isInteger(n) && n > 0 && n < 2_147_483_647 ? true : `expected a positive whole order id, got ${n}`
+      Number.isInteger(n) && n > 0 && n <= 2_147_483_647 ? true : `expected a positive whole order id, got ${n}`
     )
   ),
   Schema.brand("OrderId")
