@@ -10,7 +10,7 @@ const START = "<!-- state-diagram:start -->"
 const END = "<!-- state-diagram:end -->"
 
 /** The README section as it should read. */
-export const diagramBlock = (): string => `${START}\n\`\`\`mermaid\n${OrderStatus.toMermaid()}\n\`\`\`\n${END}`
+export const diagramBlock = (): string => `${START}\n\n\`\`\`mermaid\n${OrderStatus.toMermaid()}\n\`\`\`\n\n${END}`
 
 /** Replaces the block in a README text. */
 export const withDiagram = (readme: string): string => {
