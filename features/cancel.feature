@@ -28,7 +28,7 @@ Feature: Cancelling orders
     Then the cancel outcome should be Filled
 
   Scenario: A partially filled order that is cancelled keeps its fills
-    Given fills are partial, 1 contract at a time
+    Given only 1 contract will fill
     And I have placed a limit order for 3 contracts at the natural price
     And the order has filled 1 contract
     When I cancel the order

@@ -23,9 +23,10 @@ Feature: Partial fills and fill timing in virtual time
     And the order should show 0 filled and 1 remaining
 
   Scenario: A resting order fills when the market comes to it
-    Given I have placed a limit order for 1 contract at 0.05 debit
-    And fills are scripted to be full
-    When 5 seconds pass
+    Given I have placed a limit order for 1 contract at 0.50 debit
+    And the order is not yet filled
+    When AAPL trades at 180
+    And 5 seconds pass
     Then the order should be filled
 
   Scenario: A fill that arrives before the acknowledgement is kept

@@ -27,6 +27,6 @@ Feature: Order management — the guide's four scenarios, done right
 
   Scenario: Handle order rejection
     Given the market is closed
-    When I place a market order for 1 contract
+    When I try to place a market order for 1 contract
     Then the order should be rejected with IB code 201
     And the rejection reason should mention "market is closed"

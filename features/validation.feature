@@ -44,7 +44,7 @@ Feature: Bad input and risk limits are refused before anything is sent
   Scenario: Not enough buying power
     Given the buying power is $300
     And I have placed a limit order for 1 contract at 0.05 debit
-    When I try to place a limit order for 1 contract at 2.60 debit
+    When I try to place a limit order for 1 contract at 2.99 debit
     Then I should be told "buying power"
 
   Scenario: Too many open orders

@@ -1,1 +1,13 @@
-export {}
+/**
+ * @spreads/testing — test YOUR trading code against the simulator: a scenario control surface, a virtual-time runner,
+ * a cucumber step library and World, and the simulator backend. The project's own acceptance features use exactly
+ * these steps.
+ * @module
+ */
+export { type StepOptions, registerSpreadsSteps } from "./cucumber/steps.ts"
+export { assertThat, type StepApi } from "./cucumber/support.ts"
+export { type Faults, type FillScript, ScenarioControl } from "./ScenarioControl.ts"
+export { scenarioControlLayer, type SimBackendOptions, simBackend, simLayer } from "./SimBackend.ts"
+export { advance, runVirtual, type VirtualOptions } from "./VirtualTime.ts"
+export { type CapturedError, type ScenarioServices, SpreadsWorld, type WorldBackend } from "./World.ts"
+export { backendFromEnv } from "./Backends.ts"
