@@ -10,6 +10,7 @@ import { SimBroker, SimConfig, SimControl } from "@spreads/sim"
 import { Effect, Layer } from "effect"
 import { TestClock } from "effect/testing"
 import { type FillScript, ScenarioControl } from "./ScenarioControl.ts"
+import { runVirtual } from "./VirtualTime.ts"
 import type { ScenarioServices, WorldBackend } from "./World.ts"
 
 /** Options of {@link simLayer} / {@link simBackend}. */
@@ -68,3 +69,13 @@ export const simBackend = (options: SimBackendOptions = {}): WorldBackend => ({
   virtual: true,
   today: OrderView.isoTime(options.startTime ?? SimConfig.DEFAULT_START_TIME).slice(0, 10)
 })
+
+/**
+ * Runs a test body on a fresh simulator in virtual time: the body's waits (acknowledgements, fills, timeouts) advance
+ * the simulator's own TestClock until they complete. Use inside `it.effect`:
+ * `it.effect("fills", () => withSim(Effect.gen(function* () { ... })))`.
+ */
+export const withSim = <A, E>(
+  body: Effect.Effect<A, E, ScenarioServices | SimControl.SimControl>,
+  options: SimBackendOptions = {}
+): Effect.Effect<A, E> => runVirtual(body).pipe(Effect.provide(simLayer(options)))

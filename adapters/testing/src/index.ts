@@ -4,10 +4,11 @@
  * these steps.
  * @module
  */
+export { eventually, expectOrder, OrderExpectationFailed } from "./Assertions.ts"
+export { backendFromEnv } from "./Backends.ts"
 export { type StepOptions, registerSpreadsSteps } from "./cucumber/steps.ts"
 export { assertThat, type StepApi } from "./cucumber/support.ts"
 export { type Faults, type FillScript, ScenarioControl } from "./ScenarioControl.ts"
-export { scenarioControlLayer, type SimBackendOptions, simBackend, simLayer } from "./SimBackend.ts"
+export { scenarioControlLayer, type SimBackendOptions, simBackend, simLayer, withSim } from "./SimBackend.ts"
 export { advance, runVirtual, type VirtualOptions } from "./VirtualTime.ts"
 export { type CapturedError, type ScenarioServices, SpreadsWorld, type WorldBackend } from "./World.ts"
-export { backendFromEnv } from "./Backends.ts"
