@@ -50,4 +50,7 @@ const line = (cells: ReadonlyArray<string>) => cells.map((c, i) => c.padEnd(widt
 console.log(line(header))
 console.log(widths.map((w) => "-".repeat(w)).join("  "))
 for (const r of rows) console.log(line(r))
-writeFileSync(join(dir, "results.json"), JSON.stringify({ quick, at: new Date().toISOString(), results }, null, 2) + "\n")
+writeFileSync(
+  join(dir, "results.json"),
+  JSON.stringify({ quick, at: new Date().toISOString(), results }, null, 2) + "\n"
+)

@@ -9,7 +9,7 @@
  * @module
  */
 import { Order, OrderEvent, OrderStatus, type OrderError } from "@spreads/domain"
-import { Context, Effect, Layer, Option, PubSub, Result, Semaphore, Stream } from "effect"
+import { Context, Deferred, Effect, Layer, Option, PubSub, Result, Semaphore, Stream } from "effect"
 import { type JournalError, OrderNotFound } from "./Errors.ts"
 import { Broker, type BrokerEvent } from "./ports/Broker.ts"
 import { type JournalEntry, OrderJournal } from "./ports/OrderJournal.ts"
@@ -186,14 +186,18 @@ export const make = Effect.gen(function* () {
       })
     )
 
-  // Consume the broker's events for as long as this layer lives. Subscribing happens here, before the layer is
-  // handed out, so no event published after construction can be missed.
+  // Consume the broker's events for as long as this layer lives. A stream subscribes when it is first pulled, so
+  // the consumer signals once it is pulling and the layer waits for that: the fiber runs on from the signal into the
+  // subscription without yielding, so by the time the layer is handed out no event published afterwards is missed.
+  const pulling = yield* Deferred.make<void>()
   const pull = yield* Stream.toPull(broker.events)
   yield* Effect.forkScoped(
-    Effect.forever(Effect.flatMap(pull, (batch) => Effect.forEach(batch, ingest, { discard: true }))).pipe(
+    Deferred.succeed(pulling, undefined).pipe(
+      Effect.andThen(Effect.forever(Effect.flatMap(pull, (batch) => Effect.forEach(batch, ingest, { discard: true })))),
       Effect.catchCause((cause) => Effect.logDebug("OrderBook: broker event stream ended", cause))
     )
   )
+  yield* Deferred.await(pulling)
 
   return OrderBook.of({
     create,

@@ -20,11 +20,20 @@ const qty = (n: number) => n as Values.Quantity
 const placeResting = Effect.gen(function* () {
   const fake = yield* Fake
   const fiber = yield* Effect.forkChild(
-    placeSpreadOrder({ spread: bullCall, action: "BUY", quantity: 2, orderType: "LIMIT", limitPrice: Price.debit("1.00") })
+    placeSpreadOrder({
+      spread: bullCall,
+      action: "BUY",
+      quantity: 2,
+      orderType: "LIMIT",
+      limitPrice: Price.debit("1.00")
+    })
   )
   yield* Effect.yieldNow
   const placed = fake.calls.find((c) => c.op === "place")!
-  yield* fake.publish({ orderId: placed.orderId!, event: { _tag: "Acknowledged", at: 1, status: "Submitted", permId: 77 } })
+  yield* fake.publish({
+    orderId: placed.orderId!,
+    event: { _tag: "Acknowledged", at: 1, status: "Submitted", permId: 77 }
+  })
   return yield* Fiber.join(fiber)
 })
 

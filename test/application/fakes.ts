@@ -29,7 +29,8 @@ export const makeFake = Effect.gen(function* () {
     connectionChanges: SubscriptionRef.changes(connection),
     nextOrderId: Effect.sync(() => nextId++),
     qualify: (spread) => Effect.succeed(spread),
-    place: (orderId, order) => notConnected.pipe(Effect.tap(() => Effect.sync(() => calls.push({ op: "place", orderId, order })))),
+    place: (orderId, order) =>
+      notConnected.pipe(Effect.tap(() => Effect.sync(() => calls.push({ op: "place", orderId, order })))),
     modify: (orderId, order) => Effect.sync(() => void calls.push({ op: "modify", orderId, order })),
     cancel: (orderId) => Effect.sync(() => void calls.push({ op: "cancel", orderId })),
     cancelAll: Effect.sync(() => void calls.push({ op: "cancelAll" })),
@@ -37,7 +38,13 @@ export const makeFake = Effect.gen(function* () {
     completedOrders: Effect.succeed([]),
     executions: Effect.succeed([]),
     whatIf: () =>
-      Effect.succeed({ initMarginChange: "500", maintMarginChange: "500", equityWithLoanAfter: "0", commission: "1.30", currency: "USD" }),
+      Effect.succeed({
+        initMarginChange: "500",
+        maintMarginChange: "500",
+        equityWithLoanAfter: "0",
+        commission: "1.30",
+        currency: "USD"
+      }),
     events: Stream.fromPubSub(pubsub)
   })
   const md = MarketData.of({

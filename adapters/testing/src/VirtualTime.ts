@@ -8,6 +8,11 @@
 import { Effect, Fiber } from "effect"
 import { TestClock } from "effect/testing"
 
+let virtualElapsedMs = 0
+
+/** Virtual milliseconds advanced by {@link runVirtual} and {@link advance} in this process (for benchmarks). */
+export const virtualTimeElapsed = (): number => virtualElapsedMs
+
 /** Options of {@link runVirtual}. */
 export interface VirtualOptions {
   /** Virtual milliseconds per step (default 10). */
@@ -33,14 +38,16 @@ export const runVirtual = <A, E, R>(effect: Effect.Effect<A, E, R>, options: Vir
       }
       yield* TestClock.adjust(step)
       elapsed += step
+      virtualElapsedMs += step
     }
   })
 
 /** Moves virtual time forward by `ms`, in steps, letting everything scheduled meanwhile run in order. */
-export const advance = (ms: number, stepMs = 10) =>
+export const advance = (ms: number, stepMs = 50) =>
   Effect.gen(function* () {
     for (let t = 0; t < ms; t += stepMs) {
       yield* TestClock.adjust(Math.min(stepMs, ms - t))
+      virtualElapsedMs += Math.min(stepMs, ms - t)
       yield* Effect.yieldNow
     }
   })
