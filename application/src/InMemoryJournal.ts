@@ -44,6 +44,11 @@ export const make = Effect.sync(() => {
         const row = rows.get(orderId)
         if (row !== undefined) row.sent = true
       }),
+    loadOrder: (orderId) =>
+      Effect.sync(() => {
+        const row = rows.get(orderId)
+        return row === undefined ? undefined : snapshot(row)
+      }),
     loadAll: Effect.sync(() => [...rows.values()].sort((a, b) => a.orderId - b.orderId).map(snapshot)),
     unsent: Effect.sync(() => [...rows.values()].filter((r) => !r.sent).map(snapshot)),
     findByRef: (orderRef) => Effect.sync(() => byRef.get(orderRef)),

@@ -12,6 +12,7 @@ import { Order, OrderEvent, OrderStatus, type OrderError } from "@spreads/domain
 import { Context, Deferred, Effect, Layer, Option, PubSub, Result, Semaphore, Stream } from "effect"
 import { type JournalError, OrderNotFound } from "./Errors.ts"
 import { Broker, type BrokerEvent } from "./ports/Broker.ts"
+import { Settings } from "./Settings.ts"
 import { type JournalEntry, OrderJournal } from "./ports/OrderJournal.ts"
 
 /** An event the state machine refused, kept for inspection. */
@@ -46,7 +47,7 @@ export class OrderBook extends Context.Service<
     readonly get: (orderId: number) => Effect.Effect<Order.Order, OrderNotFound>
     /** The order placed under an orderRef, if any. */
     readonly findByRef: (orderRef: string) => Effect.Effect<Option.Option<Order.Order>>
-    /** Every order, by id. */
+    /** Every open order and the most recent finished ones (Settings.retainFinishedOrders), by id. */
     readonly list: Effect.Effect<ReadonlyArray<Order.Order>>
     /** The events an order has seen, in arrival order (duplicates included). */
     readonly log: (orderId: number) => Effect.Effect<ReadonlyArray<OrderEvent.OrderEvent>, OrderNotFound>
@@ -70,6 +71,11 @@ export const make = Effect.gen(function* () {
   const byRef = new Map<string, number>()
   const byPermId = new Map<number, number>()
   const orphans = new Map<number, Array<OrderEvent.OrderEvent>>()
+  const { retainFinishedOrders } = yield* Settings
+  // Finished orders in the order they finished; past the retention limit the oldest leave memory (the journal keeps
+  // them). Orphan events are capped the same way, so another client's traffic cannot grow memory without bound.
+  const finished: Array<number> = []
+  const MAX_ORPHAN_ORDERS = 10_000
   const anomalies: Array<Anomaly> = []
   const pubsub = yield* PubSub.unbounded<Order.Order>()
   const lock = yield* Semaphore.make(1)
@@ -80,6 +86,7 @@ export const make = Effect.gen(function* () {
     if (Result.isFailure(folded)) continue
     orders.set(j.orderId, { order: folded.success.order, log: [...j.events] })
     byRef.set(j.orderRef, j.orderId)
+    if (OrderStatus.isTerminal(folded.success.order.status)) finished.push(j.orderId)
     if (folded.success.order.permId !== undefined) byPermId.set(folded.success.order.permId, j.orderId)
   }
 
@@ -100,11 +107,35 @@ export const make = Effect.gen(function* () {
         anomalies.push({ orderId, event, error: next.failure })
         continue
       }
+      const wasTerminal = OrderStatus.isTerminal(entry.order.status)
       entry.order = next.success
       if (entry.order.permId !== undefined) byPermId.set(entry.order.permId, orderId)
+      if (!wasTerminal && OrderStatus.isTerminal(entry.order.status)) finished.push(orderId)
     }
     return rows
   }
+
+  const evict = () => {
+    while (finished.length > retainFinishedOrders) {
+      const id = finished.shift()!
+      const entry = orders.get(id)
+      if (entry === undefined || !OrderStatus.isTerminal(entry.order.status)) continue
+      orders.delete(id)
+      byRef.delete(entry.order.combo.orderRef)
+      if (entry.order.permId !== undefined) byPermId.delete(entry.order.permId)
+    }
+  }
+
+  evict()
+
+  // An order that left memory, read back from the journal.
+  const recall = (orderId: number) =>
+    Effect.gen(function* () {
+      const j = yield* journal.loadOrder(orderId).pipe(Effect.orElseSucceed(() => undefined))
+      if (j === undefined) return undefined
+      const folded = Order.foldLenient(j.events)
+      return Result.isSuccess(folded) ? { order: folded.success.order, log: j.events } : undefined
+    })
 
   const resolve = (e: BrokerEvent): number | undefined => {
     if (orders.has(e.orderId)) return e.orderId
@@ -128,6 +159,8 @@ export const make = Effect.gen(function* () {
         yield* journal.append(rows)
         orders.set(orderId, entry)
         byRef.set(created.order.orderRef, orderId)
+        if (OrderStatus.isTerminal(entry.order.status)) finished.push(orderId)
+        evict()
         yield* publish(entry.order)
         return entry.order
       })
@@ -142,7 +175,10 @@ export const make = Effect.gen(function* () {
         if (Result.isFailure(next)) return yield* next.failure
         yield* journal.append([{ orderId, event }])
         entry.log.push(event)
+        const wasTerminal = OrderStatus.isTerminal(entry.order.status)
         entry.order = next.success
+        if (!wasTerminal && OrderStatus.isTerminal(entry.order.status)) finished.push(orderId)
+        evict()
         yield* publish(entry.order)
         return entry.order
       })
@@ -157,12 +193,14 @@ export const make = Effect.gen(function* () {
           const list = orphans.get(e.orderId) ?? []
           list.push(e.event)
           orphans.set(e.orderId, list)
+          if (orphans.size > MAX_ORPHAN_ORDERS) orphans.delete(orphans.keys().next().value!)
           return
         }
         const entry = orders.get(orderId)!
         const before = entry.order
         const rows = applyAll(orderId, entry, [e.event])
         yield* journal.append(rows)
+        evict()
         if (entry.order !== before) yield* publish(entry.order)
       })
     )
@@ -170,7 +208,10 @@ export const make = Effect.gen(function* () {
   const get = (orderId: number) =>
     Effect.suspend(() => {
       const entry = orders.get(orderId)
-      return entry === undefined ? Effect.fail(notFound(orderId)) : Effect.succeed(entry.order)
+      if (entry !== undefined) return Effect.succeed(entry.order)
+      return Effect.flatMap(recall(orderId), (r) =>
+        r === undefined ? Effect.fail(notFound(orderId)) : Effect.succeed(r.order)
+      )
     })
 
   const watch = (orderId: number): Stream.Stream<Order.Order, OrderNotFound> =>
@@ -205,16 +246,22 @@ export const make = Effect.gen(function* () {
     ingest,
     get,
     findByRef: (orderRef) =>
-      Effect.sync(() => {
+      Effect.gen(function* () {
         const id = byRef.get(orderRef)
         const entry = id === undefined ? undefined : orders.get(id)
-        return entry === undefined ? Option.none() : Option.some(entry.order)
+        if (entry !== undefined) return Option.some(entry.order)
+        const journaled = yield* journal.findByRef(orderRef).pipe(Effect.orElseSucceed(() => undefined))
+        const recalled = journaled === undefined ? undefined : yield* recall(journaled)
+        return recalled === undefined ? Option.none() : Option.some(recalled.order)
       }),
     list: Effect.sync(() => [...orders.values()].map((e) => e.order).sort((a, b) => a.orderId - b.orderId)),
     log: (orderId) =>
       Effect.suspend(() => {
         const entry = orders.get(orderId)
-        return entry === undefined ? Effect.fail(notFound(orderId)) : Effect.succeed([...entry.log])
+        if (entry !== undefined) return Effect.succeed([...entry.log])
+        return Effect.flatMap(recall(orderId), (r) =>
+          r === undefined ? Effect.fail(notFound(orderId)) : Effect.succeed([...r.log])
+        )
       }),
     anomalies: Effect.sync(() => [...anomalies]),
     changes: Stream.fromPubSub(pubsub),

@@ -27,6 +27,11 @@ export interface SettingsShape {
   /** How long modifyOrder waits for the broker to confirm the new terms. */
   readonly modifyTimeoutMs: number
   readonly risk: RiskLimits
+  /**
+   * Finished orders the OrderBook keeps in memory (the most recent ones); older ones are read back from the journal
+   * when asked for, so memory stays flat however many orders finish.
+   */
+  readonly retainFinishedOrders: number
 }
 
 /** The default settings: 5 s for acknowledgements, cancels and modifies; 100 contracts and 50 open orders. */
@@ -34,7 +39,8 @@ export const defaults: SettingsShape = {
   ackTimeoutMs: 5_000,
   cancelTimeoutMs: 5_000,
   modifyTimeoutMs: 5_000,
-  risk: { maxContractsPerOrder: 100, maxOpenOrders: 50 }
+  risk: { maxContractsPerOrder: 100, maxOpenOrders: 50 },
+  retainFinishedOrders: 10_000
 }
 
 /** The settings reference. */

@@ -6,6 +6,7 @@ import {
   OrderBook,
   OrderJournal,
   placeSpreadOrder,
+  Settings,
   watchOrder
 } from "@spreads/application"
 import { Price, type Values } from "@spreads/domain"
@@ -176,5 +177,40 @@ describe("OrderBook", () => {
       assert.strictEqual(a.id, b.id)
       assert.strictEqual(fake.calls.filter((c) => c.op === "place").length, 1)
     }).pipe(Effect.provide(live))
+  )
+})
+
+describe("OrderBook memory", () => {
+  const small = OrderBook.layer.pipe(
+    Layer.provideMerge(Layer.merge(fakeLayer, InMemoryJournal.layer)),
+    Layer.provide(Settings.layer({ retainFinishedOrders: 2 }))
+  )
+
+  it.effect("keeps only the most recent finished orders in memory and reads older ones back from the journal", () =>
+    Effect.gen(function* () {
+      const fake = yield* Fake
+      const book = yield* OrderBook.OrderBook
+      const ids: Array<number> = []
+      for (let i = 0; i < 5; i++) {
+        const fiber = yield* Effect.forkChild(
+          placeSpreadOrder({ spread: bullCall, action: "BUY", quantity: 1, orderType: "MARKET", orderRef: `mem-${i}` })
+        )
+        yield* Effect.yieldNow
+        const id = fake.calls.filter((c) => c.op === "place").at(-1)!.orderId!
+        yield* book.ingest({
+          orderId: id,
+          event: { _tag: "Filled", at: i, execId: execId(`m${i}`), quantity: qty(1), price: Price.debit("1.00") }
+        })
+        yield* Fiber.join(fiber)
+        ids.push(id)
+      }
+      const inMemory = (yield* book.list).map((o) => o.orderId)
+      assert.deepStrictEqual(inMemory, ids.slice(3))
+      const oldest = yield* getOrderStatus(ids[0]!)
+      assert.strictEqual(oldest.status, "Filled")
+      assert.strictEqual(oldest.orderRef, "mem-0")
+      const again = yield* book.findByRef("mem-1")
+      assert.strictEqual(again._tag, "Some")
+    }).pipe(Effect.provide(small))
   )
 })

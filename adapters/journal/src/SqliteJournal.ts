@@ -94,6 +94,8 @@ export function fromDatabase(db: JournalDatabase.Database): SqliteJournal {
     unsent: `SELECT e.seq, e.order_id, e.tag, e.body, o.order_ref, o.sent FROM orders o
       JOIN events e ON e.order_id = o.order_id WHERE o.sent = 0 ORDER BY e.seq`,
     findByRef: "SELECT order_id FROM orders WHERE order_ref = ?",
+    loadOrder: `SELECT e.seq, e.order_id, e.tag, e.body, o.order_ref, o.sent FROM events e
+      JOIN orders o ON o.order_id = e.order_id WHERE e.order_id = ? ORDER BY e.seq`,
     highest: "SELECT MAX(order_id) AS highest FROM orders"
   } as const
 
@@ -215,6 +217,10 @@ export function fromDatabase(db: JournalDatabase.Database): SqliteJournal {
     append,
     appendMany,
     markSent: (orderId) => db.run(`mark order ${orderId} sent in`, () => void db.statement(sql.markSent).run(orderId)),
+    loadOrder: (orderId) =>
+      db
+        .run(`load order ${orderId} from`, () => collect(db.statement(sql.loadOrder).iterate(orderId)))
+        .pipe(Effect.map((found) => found[0])),
     loadAll: db
       .run("load orders from", () => collect(db.statement(sql.loadAll).iterate()))
       .pipe(Effect.withSpan("SqliteJournal.loadAll")),

@@ -36,6 +36,8 @@ export class OrderJournal extends Context.Service<
     readonly append: (entries: ReadonlyArray<JournalEntry>) => Effect.Effect<void, JournalError>
     /** Marks an order as handed to the broker (outbox step 3). */
     readonly markSent: (orderId: number) => Effect.Effect<void, JournalError>
+    /** One order's recorded history, or undefined when the journal has no such order. */
+    readonly loadOrder: (orderId: number) => Effect.Effect<JournaledOrder | undefined, JournalError>
     /** Every order with its events, in id order, for rebuilding state on start. */
     readonly loadAll: Effect.Effect<ReadonlyArray<JournaledOrder>, JournalError>
     /** Orders whose intent was recorded but not marked sent. */
