@@ -7,8 +7,13 @@ root="$(cd "$here/../.." && pwd)"
 . "$root/scripts/bootstrap.sh" || exit 1
 packs="$here/.packs"
 rm -rf "$packs" && mkdir -p "$packs"
+# Build every package @spreads/testing is compiled against (its optional `@spreads/testing/ib` entry needs the IB
+# adapter and the TWS server types), then pack only what this project installs.
+for p in domain application adapters/sim adapters/tws adapters/ib adapters/testing; do
+  (cd "$root/$p" && pnpm run -s build) || { echo "example: building $p failed"; exit 1; }
+done
 for p in domain application adapters/sim adapters/testing; do
-  (cd "$root/$p" && pnpm run -s build && pnpm pack --pack-destination "$packs" >/dev/null) || { echo "example: building $p failed"; exit 1; }
+  (cd "$root/$p" && pnpm pack --pack-destination "$packs" >/dev/null) || { echo "example: packing $p failed"; exit 1; }
 done
 cd "$here"
 rm -rf node_modules package-lock.json

@@ -1,6 +1,6 @@
 /**
  * Picks a scenario backend from the environment, so one setting runs the same suite on another broker:
- * SPREADS_BROKER=sim (default) or ib (the live IB adapter against the TWS simulator, when available).
+ * SPREADS_BROKER=sim (default) or ib (the live IB adapter against the TWS simulator on loopback).
  * SPREADS_SEED sets the simulator's seed.
  * @module
  */
@@ -8,9 +8,10 @@ import { simBackend } from "./SimBackend.ts"
 import type { WorldBackend } from "./World.ts"
 
 /** The backend SPREADS_BROKER names. */
-export const backendFromEnv = (): WorldBackend => {
+export const backendFromEnv = async (): Promise<WorldBackend> => {
   const broker = process.env["SPREADS_BROKER"] ?? "sim"
   const seed = Number(process.env["SPREADS_SEED"] ?? "1")
   if (broker === "sim") return simBackend({ seed })
-  throw new Error(`SPREADS_BROKER=${broker} is not supported here; use sim`)
+  if (broker === "ib") return (await import("./IbBackend.ts")).ibBackend({ seed })
+  throw new Error(`SPREADS_BROKER=${broker} is not supported; use sim or ib`)
 }

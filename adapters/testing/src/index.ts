@@ -1,7 +1,8 @@
 /**
  * @spreads/testing — test YOUR trading code against the simulator: a scenario control surface, a virtual-time runner,
  * a cucumber step library and World, and the simulator backend. The project's own acceptance features use exactly
- * these steps.
+ * these steps. The live-adapter backend (IB adapter over the TWS simulator) is a separate entry point,
+ * `@spreads/testing/ib`, so projects that do not use it need neither @spreads/ib nor @spreads/tws.
  * @module
  */
 export { eventually, expectOrder, OrderExpectationFailed } from "./Assertions.ts"

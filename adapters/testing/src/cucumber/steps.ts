@@ -33,7 +33,7 @@ import { assertThat, type StepApi } from "./support.ts"
 /** Options of {@link registerSpreadsSteps}. */
 export interface StepOptions {
   /** Builds the broker backend of a scenario (a fresh one per scenario). */
-  readonly backend: () => WorldBackend
+  readonly backend: () => WorldBackend | Promise<WorldBackend>
 }
 
 const control = Effect.gen(function* () {
@@ -122,7 +122,7 @@ export const registerSpreadsSteps = (cucumber: StepApi, options: StepOptions): v
 
   // ---- broker and market ----
   Given(/^I am connected to the (?:broker|simulated broker)$/, async function (this: SpreadsWorld) {
-    await this.start(options.backend())
+    await this.start(await options.backend())
     const state = await this.run(connectionState)
     assertThat(state === "Connected", `expected a connected broker, it is ${state}`)
   })

@@ -1,0 +1,58 @@
+/**
+ * The live-adapter backend: the same scenarios, run through the IB adapter (@spreads/ib over @stoqey/ib) talking over
+ * a real loopback socket to the TWS simulator server (@spreads/tws) in front of the simulated broker. Time is real
+ * here (sockets and virtual clocks do not mix), so the simulator runs with latencies of a few milliseconds. The
+ * ScenarioControl reaches the simulator behind the server.
+ * @module
+ */
+import { InMemoryJournal, OrderBook } from "@spreads/application"
+import { OrderView } from "@spreads/domain"
+import { IbBroker } from "@spreads/ib"
+import { SimBroker, SimConfig } from "@spreads/sim"
+import { TwsServer } from "@spreads/tws"
+import { Effect, Layer } from "effect"
+import { scenarioControlLayer } from "./SimBackend.ts"
+import type { ScenarioServices, WorldBackend } from "./World.ts"
+
+/** Options of {@link ibBackend}. */
+export interface IbBackendOptions {
+  readonly seed?: number
+  readonly clientId?: number
+  readonly config?: SimConfig.SimConfigInput
+}
+
+/** Simulator settings for real-time runs: an open market, a few ms of latency. */
+export const FAST_SIM: SimConfig.SimConfigInput = {
+  ackMs: 5,
+  fillMs: 10,
+  cancelMs: 10,
+  modifyMs: 10,
+  evaluationIntervalMs: 20,
+  priceMotion: 0
+}
+
+/** Everything a scenario needs, with the IB adapter as the Broker and MarketData. */
+export const ibLayer = (options: IbBackendOptions = {}): Layer.Layer<ScenarioServices, unknown> => {
+  const sim = SimBroker.layer({ ...FAST_SIM, ...options.config, seed: options.seed ?? 1 })
+  // The simulator is private to the server and the control: the scenario's Broker is the IB adapter.
+  const serverAndControl = Layer.merge(TwsServer.layer({ host: "127.0.0.1", port: 0 }), scenarioControlLayer).pipe(
+    Layer.provide(sim)
+  )
+  const ib = Layer.unwrap(
+    Effect.gen(function* () {
+      const server = yield* TwsServer.Service
+      return IbBroker.layer({ host: "127.0.0.1", port: server.port, clientId: options.clientId ?? 1 })
+    })
+  )
+  return OrderBook.layer.pipe(
+    Layer.provideMerge(Layer.merge(ib, InMemoryJournal.layer)),
+    Layer.provideMerge(serverAndControl)
+  ) as Layer.Layer<ScenarioServices, unknown>
+}
+
+/** A World backend on the IB adapter over the TWS simulator. */
+export const ibBackend = (options: IbBackendOptions = {}): WorldBackend => ({
+  layer: ibLayer(options),
+  virtual: false,
+  today: OrderView.isoTime(options.config?.startTime === undefined || options.config.startTime === "clock" ? SimConfig.DEFAULT_START_TIME : options.config.startTime).slice(0, 10)
+})
