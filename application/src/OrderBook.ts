@@ -9,7 +9,7 @@
  * @module
  */
 import { Order, OrderEvent, OrderStatus, type OrderError } from "@spreads/domain"
-import { Context, Deferred, Effect, Layer, Option, PubSub, Result, Semaphore, Stream } from "effect"
+import { Context, Deferred, Effect, Layer, Option, PubSub, Queue, Result, Semaphore, Stream } from "effect"
 import { type JournalError, OrderNotFound } from "./Errors.ts"
 import { Broker, type BrokerEvent } from "./ports/Broker.ts"
 import { Settings } from "./Settings.ts"
@@ -47,6 +47,8 @@ export class OrderBook extends Context.Service<
     readonly get: (orderId: number) => Effect.Effect<Order.Order, OrderNotFound>
     /** The order placed under an orderRef, if any. */
     readonly findByRef: (orderRef: string) => Effect.Effect<Option.Option<Order.Order>>
+    /** Orders that may still trade (not terminal), in no particular order. Cheap: kept as a set. */
+    readonly openOrders: Effect.Effect<ReadonlyArray<Order.Order>>
     /** Every open order and the most recent finished ones (Settings.retainFinishedOrders), by id. */
     readonly list: Effect.Effect<ReadonlyArray<Order.Order>>
     /** The events an order has seen, in arrival order (duplicates included). */
@@ -75,6 +77,12 @@ export const make = Effect.gen(function* () {
   // Finished orders in the order they finished; past the retention limit the oldest leave memory (the journal keeps
   // them). Orphan events are capped the same way, so another client's traffic cannot grow memory without bound.
   const finished: Array<number> = []
+  // Ids of orders that may still trade, so risk checks and cancel-all do not scan every order.
+  const open = new Set<number>()
+  const track = (orderId: number, o: Order.Order) => {
+    if (OrderStatus.isOpen(o.status)) open.add(orderId)
+    else open.delete(orderId)
+  }
   const MAX_ORPHAN_ORDERS = 10_000
   const anomalies: Array<Anomaly> = []
   const pubsub = yield* PubSub.unbounded<Order.Order>()
@@ -87,10 +95,19 @@ export const make = Effect.gen(function* () {
     orders.set(j.orderId, { order: folded.success.order, log: [...j.events] })
     byRef.set(j.orderRef, j.orderId)
     if (OrderStatus.isTerminal(folded.success.order.status)) finished.push(j.orderId)
+    track(j.orderId, folded.success.order)
     if (folded.success.order.permId !== undefined) byPermId.set(folded.success.order.permId, j.orderId)
   }
 
-  const publish = (o: Order.Order) => PubSub.publish(pubsub, o)
+  // Watchers of one order get that order's updates only: with many orders in flight, each update reaches its own
+  // watchers instead of being filtered by every watcher of every order.
+  const watchers = new Map<number, Set<Queue.Queue<Order.Order>>>()
+  const publish = (o: Order.Order) =>
+    Effect.suspend(() => {
+      const queues = watchers.get(o.orderId)
+      if (queues !== undefined) for (const q of queues) Queue.offerUnsafe(q, o)
+      return PubSub.publish(pubsub, o)
+    })
 
   // Applies events to an entry; returns the journal rows to write. Pure bookkeeping, no IO.
   const applyAll = (
@@ -111,6 +128,7 @@ export const make = Effect.gen(function* () {
       entry.order = next.success
       if (entry.order.permId !== undefined) byPermId.set(entry.order.permId, orderId)
       if (!wasTerminal && OrderStatus.isTerminal(entry.order.status)) finished.push(orderId)
+      track(orderId, entry.order)
     }
     return rows
   }
@@ -160,6 +178,7 @@ export const make = Effect.gen(function* () {
         orders.set(orderId, entry)
         byRef.set(created.order.orderRef, orderId)
         if (OrderStatus.isTerminal(entry.order.status)) finished.push(orderId)
+        track(orderId, entry.order)
         evict()
         yield* publish(entry.order)
         return entry.order
@@ -178,6 +197,7 @@ export const make = Effect.gen(function* () {
         const wasTerminal = OrderStatus.isTerminal(entry.order.status)
         entry.order = next.success
         if (!wasTerminal && OrderStatus.isTerminal(entry.order.status)) finished.push(orderId)
+        track(orderId, entry.order)
         evict()
         yield* publish(entry.order)
         return entry.order
@@ -217,28 +237,43 @@ export const make = Effect.gen(function* () {
   const watch = (orderId: number): Stream.Stream<Order.Order, OrderNotFound> =>
     Stream.unwrap(
       Effect.gen(function* () {
-        // Subscribe before reading the current state, so no update between the two is missed.
-        const sub = yield* PubSub.subscribe(pubsub)
+        // Register before reading the current state, so no update between the two is missed.
+        const queue = yield* Queue.unbounded<Order.Order>()
+        yield* Effect.acquireRelease(
+          Effect.sync(() => {
+            const set = watchers.get(orderId) ?? new Set()
+            set.add(queue)
+            watchers.set(orderId, set)
+          }),
+          () =>
+            Effect.sync(() => {
+              const set = watchers.get(orderId)
+              set?.delete(queue)
+              if (set?.size === 0) watchers.delete(orderId)
+            })
+        )
         const current = yield* get(orderId)
-        const updates = Stream.fromSubscription(sub).pipe(Stream.filter((o) => o.orderId === orderId))
+        const updates = Stream.fromQueue(queue)
         return Stream.concat(Stream.make(current), updates).pipe(
           Stream.takeUntil((o) => OrderStatus.isTerminal(o.status))
         )
       })
     )
 
-  // Consume the broker's events for as long as this layer lives. A stream subscribes when it is first pulled, so
-  // the consumer signals once it is pulling and the layer waits for that: the fiber runs on from the signal into the
-  // subscription without yielding, so by the time the layer is handed out no event published afterwards is missed.
-  const pulling = yield* Deferred.make<void>()
-  const pull = yield* Stream.toPull(broker.events)
+  // Consume the broker's events for as long as this layer lives, subscribed before the layer is handed out so that no
+  // event published afterwards is missed. A broker with `subscribe` subscribes eagerly; for one with only `events`
+  // (which subscribes on its first pull), the consumer fiber is started and given the turn before the layer returns.
+  const source = broker.subscribe === undefined ? broker.events : yield* broker.subscribe
+  const pull = yield* Stream.toPull(source)
+  const started = yield* Deferred.make<void>()
   yield* Effect.forkScoped(
-    Deferred.succeed(pulling, undefined).pipe(
+    Deferred.succeed(started, undefined).pipe(
       Effect.andThen(Effect.forever(Effect.flatMap(pull, (batch) => Effect.forEach(batch, ingest, { discard: true })))),
       Effect.catchCause((cause) => Effect.logDebug("OrderBook: broker event stream ended", cause))
     )
   )
-  yield* Deferred.await(pulling)
+  yield* Deferred.await(started)
+  yield* Effect.yieldNow
 
   return OrderBook.of({
     create,
@@ -254,6 +289,14 @@ export const make = Effect.gen(function* () {
         const recalled = journaled === undefined ? undefined : yield* recall(journaled)
         return recalled === undefined ? Option.none() : Option.some(recalled.order)
       }),
+    openOrders: Effect.sync(() => {
+      const out: Array<Order.Order> = []
+      for (const id of open) {
+        const entry = orders.get(id)
+        if (entry !== undefined) out.push(entry.order)
+      }
+      return out
+    }),
     list: Effect.sync(() => [...orders.values()].map((e) => e.order).sort((a, b) => a.orderId - b.orderId)),
     log: (orderId) =>
       Effect.suspend(() => {

@@ -22,6 +22,11 @@ export class Outbox {
     return this.live
   }
 
+  /** True when events wait to be drained. */
+  get hasPending(): boolean {
+    return this.pending.length > 0
+  }
+
   /** Queues one event, or holds it back while disconnected. */
   send(e: BrokerEvent): void {
     if (this.live) {

@@ -3,9 +3,9 @@
  * market, plus the SimControl surface, all sharing one engine.
  *
  * Time: the simulator's now is `startTime + (Clock time since the layer was built)`, read from the Clock the layer
- * was built with (TestClock in tests). Timers are data in the engine; one short-lived fiber sleeps until the
- * earliest is due (a new fiber only when an earlier timer appears), runs every due timer in order, and re-arms.
- * Requests with zero latency are answered before the request returns.
+ * was built with (TestClock in tests). Timers are data in the engine; a sleeping fiber wakes when the earliest is
+ * due, runs every due timer in order and publishes their events. Events are never published inside the request
+ * that caused them, even at zero latency: they go out as soon as the caller yields.
  * @module
  */
 import {
@@ -93,44 +93,43 @@ export const make = (
       const batch = engine.drain()
       return batch.length === 0 ? Effect.void : PubSub.publishAll(pubsub, batch)
     })
+    const settle = Effect.suspend(() => {
+      engine.advance(now())
+      return flush
+    })
 
-    // Dues of the sleeping fibers. A new one is forked only when a timer is due before all of them.
+    // Requests only change the engine; what they cause is reported by a sleeper fiber, never inside the request
+    // itself (even at zero latency), so a caller always returns before the first event of its request is out. A
+    // sleeper runs every timer due when it wakes, then stays on for the next due time unless an earlier sleeper
+    // already covers it: in steady state one fiber sleeps from timer to timer, and a fiber is forked only when a
+    // request schedules something earlier than every sleeper.
     const sleepers = new Set<number>()
     const covered = (due: number) => {
       for (const s of sleepers) if (s <= due) return true
       return false
     }
-    const settle = Effect.suspend(() => {
-      engine.advance(now())
-      return flush
-    })
-    // A sleeper runs the timers due when it wakes, then stays on for the next due time unless an earlier sleeper
-    // already covers it: in steady state one fiber sleeps from timer to timer, and a fiber is forked only when a
-    // request schedules something earlier than every sleeper.
+    const nextDue = (): number | undefined => (engine.hasPending ? now() : engine.timers.peekAt())
     const sleepUntil = (due: number): Effect.Effect<void> =>
       Effect.suspend(() => clock.sleep(Duration.millis(Math.max(0, due - now())))).pipe(
+        // While it settles, the sleeper still covers its due time: a request made from inside a subscriber (which
+        // publishing can run synchronously) leaves its timers to this fiber instead of forking another.
+        Effect.andThen(settle),
         Effect.andThen(
           Effect.suspend(() => {
             sleepers.delete(due)
-            return settle
-          })
-        ),
-        Effect.andThen(
-          Effect.suspend(() => {
-            const next = engine.timers.peekAt()
+            const next = nextDue()
             if (next === undefined || covered(next)) return Effect.void
             sleepers.add(next)
             return sleepUntil(next)
           })
         )
       )
-    const arm: Effect.Effect<void> = Effect.suspend(() => {
-      const due = engine.timers.peekAt()
+    const pump: Effect.Effect<void> = Effect.suspend(() => {
+      const due = nextDue()
       if (due === undefined || covered(due)) return Effect.void
       sleepers.add(due)
       return Effect.asVoid(Effect.forkIn(sleepUntil(due), scope))
     })
-    const pump: Effect.Effect<void> = settle.pipe(Effect.andThen(arm))
     const connected = Effect.suspend(() =>
       engine.connected
         ? Effect.void
@@ -232,7 +231,8 @@ export const make = (
       ),
       executions: connected.pipe(Effect.map(() => engine.executions.slice())),
       whatIf,
-      events: Stream.fromPubSub(pubsub)
+      events: Stream.fromPubSub(pubsub),
+      subscribe: Effect.map(PubSub.subscribe(pubsub), Stream.fromSubscription)
     })
 
     const quote = Effect.fn("SimMarketData.quote")(function* (
@@ -313,12 +313,14 @@ export const make = (
           engine.latencies = { ...engine.latencies, ...latency }
         }),
       setFaults: (faults) => Effect.sync(() => (engine.faults = { ...engine.faults, ...faults })),
+      // Control calls, unlike broker requests, report what they cause before they return.
       disconnect: Effect.suspend(() => {
         engine.disconnect(now())
         return flush
       }).pipe(Effect.andThen(SubscriptionRef.set(connection, "Disconnected"))),
       reconnect: SubscriptionRef.set(connection, "Connected").pipe(
         Effect.andThen(Effect.sync(() => engine.reconnect(now()))),
+        Effect.andThen(flush),
         Effect.andThen(pump)
       ),
       exportState: Effect.sync(() => SimState.capture(engine, now())),

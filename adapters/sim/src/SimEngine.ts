@@ -397,6 +397,11 @@ export class SimEngine {
     }
   }
 
+  /** True when events wait in the outbox. */
+  get hasPending(): boolean {
+    return this.outbox.hasPending
+  }
+
   /** Takes the events reported since the last drain, oldest first, for the shell to publish. */
   drain(): ReadonlyArray<BrokerEvent> {
     return this.outbox.drain()

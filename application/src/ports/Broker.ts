@@ -10,7 +10,7 @@
  * @module
  */
 import type { ComboOrder, OrderEvent, OrderStatus, Strategy } from "@spreads/domain"
-import { Context, type Effect, type Stream } from "effect"
+import { Context, type Effect, type Scope, type Stream } from "effect"
 import type { BrokerError } from "../Errors.ts"
 
 /** Connection state as the broker reports it. `Degraded`: the socket is up but IB lost its own connectivity (1100). */
@@ -80,7 +80,13 @@ export class Broker extends Context.Service<
     readonly executions: Effect.Effect<ReadonlyArray<BrokerExecution>, BrokerError>
     /** Margin and commission for an order, nothing sent. */
     readonly whatIf: (order: ComboOrder.ComboOrder) => Effect.Effect<WhatIfResult, BrokerError>
-    /** Every order event the broker reports, hot. */
+    /** Every order event the broker reports, hot: a consumer sees what is published after it starts pulling. */
     readonly events: Stream.Stream<BrokerEvent>
+    /**
+     * Subscribes now and returns the stream of everything published from this moment, for as long as the scope lives.
+     * The OrderBook uses it so that no event published after it is built can be missed. Optional: without it the
+     * OrderBook subscribes through `events`.
+     */
+    readonly subscribe?: Effect.Effect<Stream.Stream<BrokerEvent>, never, Scope.Scope>
   }
 >()("@spreads/application/Broker") {}

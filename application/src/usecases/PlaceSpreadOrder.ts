@@ -68,6 +68,29 @@ export const riskPrice = Effect.fn("riskPrice")(function* (order: ComboOrder.Com
   return Payoff.naturalPrice(Payoff.comboQuote(order.spread, quotes), order.action)
 })
 
+/** How many ids {@link freshOrderId} takes from the broker, at most, to get past the journal's. */
+const MAX_ID_SKIPS = 100_000
+
+/**
+ * An order id from the broker that the journal has never held. After a crash an intent can sit in the journal under
+ * an id the broker never heard of (IB counts an id as used only once an order under it arrives), and the broker may
+ * hand that id out again: the new order would then be filed under the old intent, sent, and never journaled. Ids
+ * are taken until one is above every journaled id; a broker that does not get there fails before anything is sent.
+ */
+const freshOrderId = Effect.gen(function* () {
+  const broker = yield* Broker
+  const journal = yield* OrderJournal
+  const highest = yield* journal.highestOrderId
+  for (let i = 0; i < MAX_ID_SKIPS; i++) {
+    const id = yield* broker.nextOrderId
+    if (id > highest) return id
+  }
+  return yield* new BrokerError({
+    reason: "Unavailable",
+    message: `the broker keeps handing out order ids the journal already used (up to ${highest}); nothing was sent. Check that this journal belongs to this account`
+  })
+})
+
 /**
  * Places a spread order and returns its view once the broker has acknowledged it (or rejected it, or the ack timeout
  * passed: then the order is returned as it stands, still PendingSubmit). A rejection fails with OrderRejected, the
@@ -89,11 +112,11 @@ export const placeSpreadOrder = Effect.fn("placeSpreadOrder")(function* (input: 
 
   const needsPrice = settings.risk.maxLossPerOrder !== undefined || settings.risk.buyingPower !== undefined
   const price = needsPrice ? yield* riskPrice(order).pipe(Effect.option) : Option.none()
-  yield* checkRisk(settings.risk, order, Option.getOrUndefined(price) ?? order.limitPrice, yield* book.list)
+  yield* checkRisk(settings.risk, order, Option.getOrUndefined(price) ?? order.limitPrice, yield* book.openOrders)
 
   const spread = yield* broker.qualify(order.spread)
   const qualified: ComboOrder.ComboOrder = { ...order, spread }
-  const orderId = yield* broker.nextOrderId
+  const orderId = yield* freshOrderId
   const now = yield* Clock.currentTimeMillis
   // The intent is journaled before anything is sent (outbox).
   yield* book.create(orderId, { _tag: "Created", at: now, orderId: orderId as Values.OrderId, order: qualified })

@@ -1,14 +1,15 @@
 /**
  * reconcile: after a connect, reconnect or restart, make our orders agree with the broker's. Statuses of live orders
- * take the broker's word; executions we missed are applied (duplicates are absorbed by execId); intents journaled
- * but never confirmed sent are adopted when the broker knows their orderRef, else marked never-sent. Nothing is ever
- * placed again, so no order is placed twice.
+ * take the broker's word; executions we missed are applied, and commissions we missed are attached to the executions
+ * we have (an execution already on record is not journaled again); intents journaled but never confirmed sent are
+ * adopted when the broker knows their orderRef (it lists the order, reported an execution of it, or already reported
+ * on it), else marked never-sent. Nothing is ever placed again, so no order is placed twice.
  * @module
  */
-import { OrderStatus } from "@spreads/domain"
+import { type Order, OrderStatus } from "@spreads/domain"
 import { Clock, Effect, Option } from "effect"
 import { OrderBook } from "../OrderBook.ts"
-import { Broker } from "../ports/Broker.ts"
+import { Broker, type BrokerExecution } from "../ports/Broker.ts"
 import { OrderJournal } from "../ports/OrderJournal.ts"
 
 /** What reconciling changed. */
@@ -19,6 +20,20 @@ export interface ReconcileReport {
   readonly intentsAdopted: number
   readonly intentsNeverSent: number
 }
+
+/** Our order an execution belongs to: by orderRef, or by id when the broker gives no orderRef. */
+const ownerOf = (x: BrokerExecution): Effect.Effect<Option.Option<Order.Order>, never, OrderBook> =>
+  Effect.flatMap(Effect.service(OrderBook), (book) =>
+    x.orderRef === "" ? Effect.option(book.get(x.orderId)) : book.findByRef(x.orderRef)
+  )
+
+/** The fill or leg fill with this execId, if the order has it. */
+const executionOf = (o: Order.Order, execId: string): { readonly commission?: unknown } | undefined =>
+  o.fills.find((f) => f.execId === execId) ?? o.legFills.find((f) => f.execId === execId)
+
+/** True once the broker has said anything about the order: an acknowledgement, a permId or an execution. */
+const reportedOn = (o: Order.Order): boolean =>
+  o.acknowledgedAt !== undefined || o.permId !== undefined || o.fills.length > 0 || o.legFills.length > 0
 
 /** Brings the OrderBook in line with the broker. */
 export const reconcile = Effect.fn("reconcile")(function* () {
@@ -32,11 +47,25 @@ export const reconcile = Effect.fn("reconcile")(function* () {
   const known = [...open, ...completed]
   const byRef = new Map(known.map((s) => [s.orderRef, s]))
 
+  // Executions already on record are not ingested again (a duplicate would be journaled on every restart and counted
+  // as applied); only a commission they still lack is: IB reports it apart, after the fill, and a crash can fall
+  // between the two.
   let executionsApplied = 0
   for (const x of executions) {
-    const before = yield* book.findByRef(x.orderRef)
+    const before = yield* ownerOf(x)
+    const seen = Option.isSome(before) ? executionOf(before.value, x.event.execId) : undefined
+    if (Option.isSome(before) && seen !== undefined) {
+      if (x.event.commission !== undefined && seen.commission === undefined) {
+        yield* book.ingest({
+          orderId: before.value.orderId,
+          orderRef: x.orderRef,
+          event: { _tag: "CommissionReported", at, execId: x.event.execId, commission: x.event.commission }
+        })
+      }
+      continue
+    }
     yield* book.ingest({ orderId: x.orderId, orderRef: x.orderRef, event: x.event })
-    const after = yield* book.findByRef(x.orderRef)
+    const after = yield* ownerOf(x)
     if (Option.isSome(before) && Option.isSome(after) && after.value.version > before.value.version) executionsApplied++
   }
 
@@ -52,17 +81,23 @@ export const reconcile = Effect.fn("reconcile")(function* () {
     statusesCorrected++
   }
 
-  // Our live orders the broker does not know at all were lost in flight or expired: mark them for attention.
+  // Our live orders the broker does not know at all were lost in flight or expired: mark them for attention (once).
   for (const o of yield* book.list) {
-    if (OrderStatus.isOpen(o.status) && !byRef.has(o.combo.orderRef) && o.status !== "PendingSubmit") {
+    const unlisted = !byRef.has(o.combo.orderRef)
+    if (OrderStatus.isOpen(o.status) && unlisted && o.status !== "PendingSubmit" && o.status !== "Unknown") {
       yield* book.ingest({ orderId: o.orderId, event: { _tag: "Reconciled", at, status: "Unknown" } })
     }
   }
 
+  // The broker has an intent when it lists the order, or reported an execution of it, or has reported on it already.
+  // The lists alone are not enough: a broker that cannot list completed orders (IB's derived mode) does not list an
+  // order that finished while we were away, and marking that one never-sent would hide its fills.
+  const executed = new Set(executions.map((x) => x.orderRef))
   let intentsAdopted = 0
   let intentsNeverSent = 0
   for (const intent of yield* journal.unsent) {
-    if (byRef.has(intent.orderRef)) intentsAdopted++
+    const heard = yield* book.get(intent.orderId).pipe(Effect.map(reportedOn), Effect.orElseSucceed(() => false))
+    if (byRef.has(intent.orderRef) || executed.has(intent.orderRef) || heard) intentsAdopted++
     else {
       yield* book.ingest({
         orderId: intent.orderId,
