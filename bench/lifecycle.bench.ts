@@ -5,7 +5,14 @@
  *
  * acceptance.virtual is measured in features (see acceptance.bench.ts).
  */
-import { awaitOrder, getOrderStatus, InMemoryJournal, OrderBook, placeSpreadOrder, Settings } from "@spreads/application"
+import {
+  awaitOrder,
+  getOrderStatus,
+  InMemoryJournal,
+  OrderBook,
+  placeSpreadOrder,
+  Settings
+} from "@spreads/application"
 import { Contract, Order, type OrderEvent, Price, Strategy, Values } from "@spreads/domain"
 import { SimBroker } from "@spreads/sim"
 import { Effect, Layer, ManagedRuntime, Result } from "effect"
@@ -54,7 +61,9 @@ export const run = async ({ quick }: { quick: boolean }): Promise<ReadonlyArray<
   // Many lifecycles in flight at once, as a busy trading system has them: the simulator's zero-latency replies still
   // cross a timer hop, which concurrency amortises.
   const useCases = async () => {
-    await runtime.runPromise(Effect.forEach(Array.from({ length: n }), () => lifecycle, { concurrency: 256, discard: true }))
+    await runtime.runPromise(
+      Effect.forEach(Array.from({ length: n }), () => lifecycle, { concurrency: 256, discard: true })
+    )
   }
   const pure = async () => {
     for (let i = 0; i < n; i++) {

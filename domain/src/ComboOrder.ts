@@ -36,6 +36,9 @@ export const ComboOrder = Schema.Struct({
 /** @see {@link ComboOrder} */
 export type ComboOrder = typeof ComboOrder.Type
 
+const decodeQuantity = decodeField(Quantity, "quantity")
+const decodeOrderRef = decodeField(OrderRef, "orderRef")
+
 /** Raw inputs to {@link makeComboOrder}; quantity and orderRef are decoded here. */
 export interface ComboOrderInput {
   readonly spread: OptionSpread
@@ -55,9 +58,9 @@ export interface ComboOrderInput {
  * side says who pays) on the tick grid, a MARKET order carries no price.
  */
 export const makeComboOrder = (input: ComboOrderInput): Result.Result<ComboOrder, ValidationError> => {
-  const quantity = decodeField(Quantity, "quantity")(input.quantity)
+  const quantity = decodeQuantity(input.quantity)
   if (Result.isFailure(quantity)) return Result.fail(quantity.failure)
-  const orderRef = decodeField(OrderRef, "orderRef")(input.orderRef)
+  const orderRef = decodeOrderRef(input.orderRef)
   if (Result.isFailure(orderRef)) return Result.fail(orderRef.failure)
   const bad = checkPrice(input.orderType, input.limitPrice, input.tick ?? CENT)
   if (bad) return Result.fail(bad)

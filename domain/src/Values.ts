@@ -98,14 +98,16 @@ export type Millis = number
  * Decodes `input` with `schema`, turning a Schema failure into a {@link ValidationError} that names `field`.
  * Use at every boundary that takes outside input.
  */
-export const decodeField =
-  <S extends Schema.Decoder<unknown>>(schema: S, field: string) =>
-  (input: unknown): Result.Result<S["Type"], ValidationError> => {
-    const result = Schema.decodeUnknownResult(schema)(input)
+export const decodeField = <S extends Schema.Decoder<unknown>>(schema: S, field: string) => {
+  // Build the decoder once per call site, not once per input: decoding sits on every order's path.
+  const decode = Schema.decodeUnknownResult(schema)
+  return (input: unknown): Result.Result<S["Type"], ValidationError> => {
+    const result = decode(input)
     return Result.isSuccess(result)
       ? Result.succeed(result.success)
       : Result.fail(invalid(field, describe(result.failure.message, input)))
   }
+}
 
 /** Unwraps a Result for constants in code and tests; throws the error when it is a failure. */
 export const getOrThrow = <A, E>(result: Result.Result<A, E>): A => {

@@ -68,7 +68,9 @@ export const cancelAll = Effect.fn("cancelAll")(function* () {
   const book = yield* OrderBook
   const broker = yield* Broker
   const settings = yield* Settings
-  const open = (yield* book.openOrders).filter((o) => OrderStatus.isCancellable(o.status) && o.status !== "PendingCancel")
+  const open = (yield* book.openOrders).filter(
+    (o) => OrderStatus.isCancellable(o.status) && o.status !== "PendingCancel"
+  )
   const at = yield* Clock.currentTimeMillis
   for (const o of open) yield* book.record(o.orderId, { _tag: "CancelRequested", at }).pipe(Effect.ignore)
   yield* broker.cancelAll

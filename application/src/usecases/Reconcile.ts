@@ -96,7 +96,10 @@ export const reconcile = Effect.fn("reconcile")(function* () {
   let intentsAdopted = 0
   let intentsNeverSent = 0
   for (const intent of yield* journal.unsent) {
-    const heard = yield* book.get(intent.orderId).pipe(Effect.map(reportedOn), Effect.orElseSucceed(() => false))
+    const heard = yield* book.get(intent.orderId).pipe(
+      Effect.map(reportedOn),
+      Effect.orElseSucceed(() => false)
+    )
     if (byRef.has(intent.orderRef) || executed.has(intent.orderRef) || heard) intentsAdopted++
     else {
       yield* book.ingest({
