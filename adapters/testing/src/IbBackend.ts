@@ -10,7 +10,7 @@ import { OrderView } from "@spreads/domain"
 import { IbBroker } from "@spreads/ib"
 import { SimBroker, SimConfig } from "@spreads/sim"
 import { TwsServer } from "@spreads/tws"
-import { Effect, Layer } from "effect"
+import { Effect, Layer, References } from "effect"
 import { scenarioControlLayer } from "./SimBackend.ts"
 import type { ScenarioServices, WorldBackend } from "./World.ts"
 
@@ -44,9 +44,12 @@ export const ibLayer = (options: IbBackendOptions = {}): Layer.Layer<ScenarioSer
       return IbBroker.layer({ host: "127.0.0.1", port: server.port, clientId: options.clientId ?? 1 })
     })
   )
+  // The server logs every connection and order; a scenario wants only warnings and worse.
+  const quiet = Layer.succeed(References.MinimumLogLevel, "Warn")
   return OrderBook.layer.pipe(
     Layer.provideMerge(Layer.merge(ib, InMemoryJournal.layer)),
-    Layer.provideMerge(serverAndControl)
+    Layer.provideMerge(serverAndControl),
+    Layer.provide(quiet)
   ) as Layer.Layer<ScenarioServices, unknown>
 }
 
@@ -54,5 +57,9 @@ export const ibLayer = (options: IbBackendOptions = {}): Layer.Layer<ScenarioSer
 export const ibBackend = (options: IbBackendOptions = {}): WorldBackend => ({
   layer: ibLayer(options),
   virtual: false,
-  today: OrderView.isoTime(options.config?.startTime === undefined || options.config.startTime === "clock" ? SimConfig.DEFAULT_START_TIME : options.config.startTime).slice(0, 10)
+  today: OrderView.isoTime(
+    options.config?.startTime === undefined || options.config.startTime === "clock"
+      ? SimConfig.DEFAULT_START_TIME
+      : options.config.startTime
+  ).slice(0, 10)
 })

@@ -1,0 +1,55 @@
+/**
+ * What the reducer knows about one order: its identity at IB (orderRef, permId, legs, the contract IB echoed), what
+ * was last asked of it, and what has been published for it. Shared by the reducer, the reconciliation and the
+ * execution mapping.
+ * @module
+ */
+import type { BrokerEvent } from "@spreads/application"
+import type { ComboOrder, OrderStatus, Values } from "@spreads/domain"
+import type { Contract } from "@stoqey/ib"
+
+/** What was last asked of an order: the context its errors are read in. */
+export type Pending = "new" | "modify" | "cancel"
+
+/** A combo leg as IB knows it: legIndex is the position in this list. */
+export interface KnownLeg {
+  readonly conId: number
+  readonly action: Values.Action
+  readonly ratio: number
+}
+
+/** Everything the reducer knows about one order. */
+export interface OrderInfo {
+  orderRef?: string | undefined
+  permId?: number | undefined
+  action?: Values.Action | undefined
+  quantity?: number | undefined
+  legs?: ReadonlyArray<KnownLeg> | undefined
+  /** The combo order as placed (or last modified) from this session. */
+  combo?: ComboOrder.ComboOrder | undefined
+  /** The contract IB echoed in openOrder: what a modify must re-send. */
+  contract?: Contract | undefined
+  pending?: Pending | undefined
+  /** IB's signed limit and quantity a modify in flight asks for. */
+  modifyTo?: { readonly lmtPrice?: number; readonly quantity: number } | undefined
+  cancelRequested: boolean
+  lastAck?: "PreSubmitted" | "Submitted" | undefined
+  /** A terminal status already published. */
+  terminal?: OrderStatus.OrderStatus | undefined
+  lastError?: { readonly code: number; readonly message: string } | undefined
+  ibStatus?: string | undefined
+  comboFilled: number
+  /** Contact was lost while the order was live: the next reconciliation settles it. */
+  contactLost: boolean
+}
+
+/** A record with nothing known yet. */
+export const blank = (): OrderInfo => ({ cancelRequested: false, comboFilled: 0, contactLost: false })
+
+/** A BrokerEvent for the order, carrying its orderRef and permId when known (the OrderBook matches on them too). */
+export const brokerEvent = (orderId: number, info: OrderInfo, event: BrokerEvent["event"]): BrokerEvent => ({
+  orderId,
+  ...(info.orderRef === undefined ? {} : { orderRef: info.orderRef }),
+  ...(info.permId === undefined ? {} : { permId: info.permId }),
+  event
+})

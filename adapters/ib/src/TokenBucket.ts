@@ -1,0 +1,49 @@
+/**
+ * A token bucket that paces every outgoing IB message below IB's 50 messages per second (error 100 beyond, and
+ * repeated violations disconnect the client).
+ *
+ * Invariant: over any window of `t` seconds at most `burst + rate * t` tokens are taken, so with the defaults
+ * (45/s, burst 5) no one-second window carries more than 50 messages. Waiters are served first come, first served.
+ * Time is Effect Clock time, so TestClock drives it in tests.
+ * @module
+ */
+import { Clock, Effect, Semaphore } from "effect"
+
+/** A shared bucket. `take` waits (without failing) until a token is free. */
+export interface TokenBucket {
+  /** Takes one token, sleeping until one is available. */
+  readonly take: Effect.Effect<void>
+  /** Tokens available now (fractional while refilling). */
+  readonly available: Effect.Effect<number>
+}
+
+/** A bucket refilled at `ratePerSecond`, holding at most `burst` tokens, starting full. */
+export const make = (ratePerSecond: number, burst: number): Effect.Effect<TokenBucket> =>
+  Effect.gen(function* () {
+    const perMilli = ratePerSecond / 1000
+    let tokens = burst
+    let last = yield* Clock.currentTimeMillis
+    // One taker at a time: the one holding the permit sleeps for its token, the others queue behind it in order.
+    const lock = yield* Semaphore.make(1)
+
+    const refill = Effect.map(Clock.currentTimeMillis, (now) => {
+      tokens = Math.min(burst, tokens + (now - last) * perMilli)
+      last = now
+      return tokens
+    })
+
+    const take: Effect.Effect<void> = lock.withPermits(1)(
+      Effect.gen(function* () {
+        for (;;) {
+          const have = yield* refill
+          if (have >= 1) {
+            tokens = have - 1
+            return
+          }
+          yield* Effect.sleep(Math.max(1, Math.ceil((1 - have) / perMilli)))
+        }
+      })
+    )
+
+    return { take, available: refill }
+  })
