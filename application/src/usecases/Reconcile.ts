@@ -1,9 +1,10 @@
 /**
  * reconcile: after a connect, reconnect or restart, make our orders agree with the broker's. Statuses of live orders
- * take the broker's word; executions we missed are applied, and commissions we missed are attached to the executions
- * we have (an execution already on record is not journaled again); intents journaled but never confirmed sent are
- * adopted when the broker knows their orderRef (it lists the order, reported an execution of it, or already reported
- * on it), else marked never-sent. Nothing is ever placed again, so no order is placed twice.
+ * take the broker's word (unless its list predates an acknowledgement that has reached us since); executions we
+ * missed are applied, and commissions we missed are attached to the executions we have (an execution already on
+ * record is not journaled again); intents journaled but never confirmed sent are adopted when the broker knows their
+ * orderRef (it lists the order, reported an execution of it, or already reported on it), else marked never-sent.
+ * Nothing is ever placed again, so no order is placed twice.
  * @module
  */
 import { type Order, OrderStatus } from "@spreads/domain"
@@ -34,6 +35,16 @@ const executionOf = (o: Order.Order, execId: string): { readonly commission?: un
 /** True once the broker has said anything about the order: an acknowledgement, a permId or an execution. */
 const reportedOn = (o: Order.Order): boolean =>
   o.acknowledgedAt !== undefined || o.permId !== undefined || o.fills.length > 0 || o.legFills.length > 0
+
+const ackStage = (s: OrderStatus.OrderStatus): number => (s === "PendingSubmit" ? 0 : s === "PreSubmitted" ? 1 : 2)
+
+/**
+ * True when the broker lists an order at an earlier step of acknowledgement than ours, which is still working: the
+ * list was taken before a live acknowledgement that has reached us since (each list is a round trip, and events keep
+ * coming meanwhile). Applying it would move the order backwards, which the state machine never does either.
+ */
+const listedBehind = (listed: OrderStatus.OrderStatus, o: Order.Order): boolean =>
+  OrderStatus.isWorking(o.status) && ackStage(listed) < ackStage(o.status)
 
 /** Brings the OrderBook in line with the broker. */
 export const reconcile = Effect.fn("reconcile")(function* () {
@@ -72,7 +83,7 @@ export const reconcile = Effect.fn("reconcile")(function* () {
   let statusesCorrected = 0
   for (const s of known) {
     const ours = yield* book.findByRef(s.orderRef)
-    if (Option.isNone(ours) || ours.value.status === s.status) continue
+    if (Option.isNone(ours) || ours.value.status === s.status || listedBehind(s.status, ours.value)) continue
     yield* book.ingest({
       orderId: ours.value.orderId,
       orderRef: s.orderRef,
