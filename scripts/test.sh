@@ -15,6 +15,8 @@ pnpm -s vitest run --reporter=default --reporter=json --outputFile.json=.scratch
 pnpm -s cucumber-js --format progress --format message:.scratch/cucumber.ndjson || status=1
 # The same features through the live IB adapter, over loopback, against the TWS simulator server.
 SPREADS_BROKER=ib pnpm -s cucumber-js --format progress --format message:.scratch/cucumber-ib.ndjson || status=1
+# Benchmarks in quick mode, so they cannot rot (the full run is `pnpm bench`); a missed goal is reported, not failed.
+node --expose-gc bench/run.ts --quick || { echo "benchmarks failed to run"; status=1; }
 # A user's project (examples/strategy) installs the built packages with npm and runs its own suites.
 bash examples/strategy/run.sh || status=1
 node scripts/summary.ts .scratch/vitest.json .scratch/cucumber.ndjson .scratch/cucumber-ib.ndjson \
