@@ -1,0 +1,227 @@
+/**
+ * wire.ingest: broker events per second taken from the socket into order views (IB adapter + OrderBook) for a burst
+ * of status and execution messages (100,000; quick: 10,000), against the raw @stoqey/ib client decoding the same bytes
+ * (goal: >= 0.7 of raw). A small loopback server answers the handshake and the adapter's start-up requests, then
+ * writes the whole burst at once: ORDER_STATUS and EXECUTION_DATA (BAG) for many orders, ending with a Cancelled.
+ */
+import { awaitOrder, InMemoryJournal, OrderBook } from "@spreads/application"
+import { ComboOrder, Contract, Price, Strategy, Values } from "@spreads/domain"
+import { IbBroker } from "@spreads/ib"
+import { Frame, Outgoing, Reports } from "@spreads/tws"
+import { EventName, IBApi } from "@stoqey/ib"
+import { Effect, Layer, Logger, ManagedRuntime, Result } from "effect"
+import * as net from "node:net"
+import type { Metric } from "./run.ts"
+
+const BASE_ID = 5_000
+const spread = Result.getOrThrow(
+  Strategy.makeSpread({
+    strategy: "BULL_CALL",
+    underlying: Values.make.underlying("AAPL"),
+    expiry: Contract.expiry("2026-12-18"),
+    strikes: [Price.dec("210"), Price.dec("215")]
+  })
+)
+
+type Fields = Parameters<typeof Frame.encodeFrame>[0]
+
+/** The burst: per order, alternating status and execution messages; the very last message cancels the last order. */
+const burst = (orders: number, perOrder: number): Buffer => {
+  const frames: Array<Buffer> = []
+  const bag = {
+    conId: 28812380,
+    symbol: "AAPL",
+    secType: "BAG",
+    lastTradeDateOrContractMonth: "",
+    strike: 0,
+    right: "",
+    multiplier: "",
+    exchange: "SMART",
+    primaryExch: "",
+    currency: "USD",
+    localSymbol: "",
+    tradingClass: ""
+  }
+  for (let k = 1; k <= perOrder / 2; k++) {
+    for (let i = 0; i < orders; i++) {
+      const orderId = BASE_ID + i
+      frames.push(
+        Frame.encodeFrame(
+          Outgoing.orderStatus({
+            orderId,
+            status: "Submitted",
+            filled: k - 1,
+            remaining: perOrder - (k - 1),
+            avgFillPrice: 1,
+            permId: 900_000 + i,
+            lastFillPrice: 1,
+            clientId: 1
+          }) as Fields
+        )
+      )
+      frames.push(
+        Frame.encodeFrame(
+          Reports.executionData(-1, bag, {
+            orderId,
+            execId: `0001.${i}.${k}`,
+            time: "20261130 10:00:00 US/Eastern",
+            acctNumber: "DU1234567",
+            exchange: "SMART",
+            side: "BOT",
+            shares: 1,
+            price: 1,
+            permId: 900_000 + i,
+            clientId: 1,
+            cumQty: k,
+            avgPrice: 1,
+            orderRef: `ingest-${i}`
+          }) as Fields
+        )
+      )
+    }
+  }
+  const last = BASE_ID + orders - 1
+  frames.push(
+    Frame.encodeFrame(
+      Outgoing.orderStatus({
+        orderId: last,
+        status: "Cancelled",
+        filled: perOrder / 2,
+        remaining: perOrder / 2,
+        avgFillPrice: 1,
+        permId: 900_000 + orders - 1,
+        lastFillPrice: 1,
+        clientId: 1
+      }) as Fields
+    )
+  )
+  return Buffer.concat(frames)
+}
+
+/** A server that completes the handshake, answers start-up requests with empty lists, and sends `bytes` on demand. */
+const startServer = (bytes: Buffer) =>
+  new Promise<{ port: number; fire: () => void; close: () => void }>((resolve) => {
+    const sockets = new Set<net.Socket>()
+    const server = net.createServer((socket) => {
+      sockets.add(socket)
+      const reader = new Frame.FrameReader({})
+      const send = (fields: Fields) => socket.write(Frame.encodeFrame(fields))
+      socket.on("data", (chunk) => {
+        for (const ev of reader.feed(chunk)) {
+          if (ev._tag === "Greeting") send(Outgoing.serverHello("20261130 10:00:00 US/Eastern") as Fields)
+          if (ev._tag !== "Message") continue
+          const [id, , third] = ev.fields
+          if (id === "71") {
+            send(Outgoing.managedAccounts(["DU1234567"]) as Fields)
+            send(Outgoing.nextValidId(BASE_ID + 1_000_000) as Fields)
+          }
+          if (id === "16" || id === "5" || id === "15") send(Outgoing.openOrderEnd() as Fields)
+          if (id === "99") send(["102"])
+          if (id === "7") send(Outgoing.executionDataEnd(Number(third)) as Fields)
+        }
+      })
+      socket.on("error", () => undefined)
+      socket.on("close", () => sockets.delete(socket))
+    })
+    server.listen(0, "127.0.0.1", () =>
+      resolve({
+        port: (server.address() as net.AddressInfo).port,
+        fire: () => {
+          for (const s of sockets) s.write(bytes)
+        },
+        close: () => {
+          for (const s of sockets) s.destroy()
+          server.close()
+        }
+      })
+    )
+  })
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+
+export const run = async ({ quick }: { quick: boolean }): Promise<ReadonlyArray<Metric>> => {
+  const orders = quick ? 100 : 1_000
+  const perOrder = 100
+  const bytes = burst(orders, perOrder)
+  const messages = orders * perOrder + 1
+
+  // Raw @stoqey/ib: count decoded events until the last one.
+  const raw = await startServer(bytes)
+  const api = new IBApi({ host: "127.0.0.1", port: raw.port })
+  let seen = 0
+  let ready = false
+  let rawDone: (t: number) => void = () => undefined
+  const rawFinished = new Promise<number>((r) => (rawDone = r))
+  const count = () => {
+    if (++seen === messages) rawDone(performance.now())
+  }
+  api.on(EventName.orderStatus, count)
+  api.on(EventName.execDetails, count)
+  api.on(EventName.nextValidId, () => (ready = true))
+  api.connect(2)
+  while (!ready) await sleep(5)
+  await sleep(100)
+  const r0 = performance.now()
+  raw.fire()
+  const rawMs = (await rawFinished) - r0
+  api.disconnect()
+  raw.close()
+
+  // The adapter + OrderBook: the orders exist; the burst must reach their views.
+  const server = await startServer(bytes)
+  const runtime = ManagedRuntime.make(
+    OrderBook.layer.pipe(
+      Layer.provideMerge(
+        Layer.merge(IbBroker.layer({ host: "127.0.0.1", port: server.port, clientId: 1 }), InMemoryJournal.layer)
+      ),
+      Layer.provide(Logger.layer([]))
+    )
+  )
+  await runtime.runPromise(
+    Effect.gen(function* () {
+      const book = yield* OrderBook.OrderBook
+      for (let i = 0; i < orders; i++) {
+        const order = Result.getOrThrow(
+          ComboOrder.makeComboOrder({
+            spread,
+            action: "BUY",
+            quantity: perOrder,
+            orderType: "MARKET",
+            orderRef: `ingest-${i}`
+          })
+        )
+        yield* book.create(BASE_ID + i, { _tag: "Created", at: 0, orderId: (BASE_ID + i) as Values.OrderId, order })
+      }
+    })
+  )
+  await sleep(200)
+  const last = BASE_ID + orders - 1
+  const a0 = performance.now()
+  server.fire()
+  const done = await runtime.runPromise(awaitOrder(last, (o) => o.status === "Cancelled", 120_000))
+  const adapterMs = performance.now() - a0
+  const filled = await runtime.runPromise(
+    Effect.gen(function* () {
+      const book = yield* OrderBook.OrderBook
+      return (yield* book.get(BASE_ID)).filled
+    })
+  )
+  await runtime.dispose()
+  server.close()
+  if (done._tag !== "Some") throw new Error("the burst never reached the order views")
+  if (filled !== perOrder / 2) throw new Error(`expected ${perOrder / 2} fills on the first order, saw ${filled}`)
+
+  const adapterRate = messages / (adapterMs / 1000)
+  const rawRate = messages / (rawMs / 1000)
+  return [
+    {
+      name: "wire.ingest",
+      value: adapterRate,
+      unit: "messages/s into order views",
+      comparedTo: `raw @stoqey/ib decoding the same ${messages.toLocaleString("en-US")} messages (${Math.round(rawRate).toLocaleString("en-US")}/s)`,
+      ratio: adapterRate / rawRate,
+      goal: ">= 0.7 of raw",
+      met: adapterRate / rawRate >= 0.7
+    }
+  ]
+}
