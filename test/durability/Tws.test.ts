@@ -5,9 +5,9 @@
  * The broker's truth is what the server's simulator holds. A place that a SIGKILL drops with the socket is allowed,
  * but must then end up marked never-sent, like an intent that was never sent.
  *
- * Known gaps, reported in the table and pinned by the `it.fails` tests at the end (flip them when fixed):
- * - leg executions, and the commissions IB reports on them, of an order that finished before the restart are not
- *   recovered: the adapter drops leg executions of orders whose legs this session never saw;
+ * Leg executions (and their commissions) of an order that finished before the restart are recovered: the adapter
+ * reads the order's legs from the journal. Known gap, reported in the table and pinned by the `it.fails` test at the
+ * end (flip it when fixed):
  * - an order that finished while the worker was down without any execution (cancelled) cannot be told apart from a
  *   lost one: the TWS simulator does not answer REQ_COMPLETED_ORDERS, so the adapter derives completed orders from
  *   the current session only.
@@ -104,13 +104,9 @@ describe("exactly-once submission across crashes (IB adapter over the TWS simula
     60_000
   )
 
-  it.fails(
-    "known gap (adapter): leg executions and their commissions of an order that filled while the worker was down are recovered",
-    async () => {
-      assert.deepStrictEqual(await gapsOf("fill-unjournaled", "p-2"), [])
-    },
-    60_000
-  )
+  it("leg executions and their commissions of an order that filled while the worker was down are recovered", async () => {
+    assert.deepStrictEqual(await gapsOf("fill-unjournaled", "p-2"), [])
+  }, 60_000)
 
   it.fails(
     "known gap (TWS simulator: no completed orders): an order cancelled while the worker was down ends Cancelled",

@@ -4,9 +4,9 @@ import { IbConfig, IbMarketData, Requests, Snapshots } from "@spreads/ib"
 import { Duration, Result } from "effect"
 
 describe("IbConfig", () => {
-  it("defaults to IB Gateway paper on loopback, 45 msg/s with a burst of 5", () => {
+  it("defaults to IB Gateway paper on loopback, 40 msg/s with a burst of 5", () => {
     const c = IbConfig.makeUnsafe({ clientId: 7 })
-    assert.deepStrictEqual([c.host, c.port, c.clientId, c.messagesPerSecond, c.burst], ["127.0.0.1", 4002, 7, 45, 5])
+    assert.deepStrictEqual([c.host, c.port, c.clientId, c.messagesPerSecond, c.burst], ["127.0.0.1", 4002, 7, 40, 5])
     assert.isTrue(Duration.equals(c.connectTimeout, Duration.seconds(10)))
     assert.strictEqual(c.nonGuaranteed, "auto")
     assert.isFalse("account" in c)

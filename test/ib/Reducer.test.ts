@@ -345,6 +345,20 @@ describe("Reducer: executions and commissions", () => {
     assert.deepStrictEqual<unknown>(out, [])
   })
 
+  it("leg executions of an order of an earlier session wait for its legs, adopted from the journal", () => {
+    const r = setup(false)
+    const held = feed(r, execution(11, "e-hi", legContract(HIGH_CON_ID), "SLD", 2, 1.4))
+    assert.deepStrictEqual(held, [])
+    assert.isTrue(r.needsLegs(11))
+    const out = feed(r, { _tag: "Adopt", orderId: 11, order: combo() })
+    assert.deepStrictEqual<unknown>(
+      out.map((e) => [e.orderId, e.orderRef, e.event._tag]),
+      [[11, "ref-1", "LegFilled"]]
+    )
+    assert.strictEqual((out[0]?.event as { legIndex: number }).legIndex, 1)
+    assert.isFalse(r.needsLegs(11))
+  })
+
   it("what-if ids produce nothing", () => {
     const r = setup(false)
     r.whatIf(12)

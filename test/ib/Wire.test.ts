@@ -429,6 +429,47 @@ describe("IbBroker over the wire: orders", () => {
   )
 
   it.live(
+    "after a restart, the leg executions of an order an earlier session placed are read with the journal's legs",
+    () =>
+      quietly(
+        Effect.gen(function* () {
+          const tws = yield* startTws()
+          const journal = Layer.succeedContext(yield* Layer.build(InMemoryJournal.layer))
+          const placed = yield* Effect.scoped(
+            Effect.gen(function* () {
+              const first = yield* startAdapter(testConfig(tws.port, 46), { journal })
+              const spread = yield* first.run(listedBullCall())
+              const view = yield* first.run(
+                placeSpreadOrder({
+                  spread,
+                  action: "BUY",
+                  quantity: 1,
+                  orderType: "MARKET",
+                  orderRef: "before-restart"
+                })
+              )
+              return yield* until(first, view.id, (o) => o.status === "Filled" && o.commission.value > 0n)
+            })
+          )
+          const second = yield* startAdapter(testConfig(tws.port, 46), { journal })
+          const executions = yield* second.run(Effect.flatMap(Broker, (b) => b.executions))
+          assert.deepStrictEqual(
+            executions
+              .map((x) => [x.orderId, x.orderRef, x.event._tag, x.event._tag === "LegFilled" ? x.event.legIndex : -1])
+              .sort(),
+            [
+              [placed.orderId, "before-restart", "Filled", -1],
+              [placed.orderId, "before-restart", "LegFilled", 0],
+              [placed.orderId, "before-restart", "LegFilled", 1]
+            ]
+          )
+          assert.isTrue(executions.every((x) => x.event.commission !== undefined))
+          yield* clean(second)
+        })
+      )
+  )
+
+  it.live(
     "a quirky TWS (executions before openOrder, duplicate statuses, no Submitted for combos) still folds cleanly",
     () =>
       quietly(
@@ -467,7 +508,7 @@ describe("IbBroker over the wire: orders", () => {
           hub.some((e) => e._tag === "Error" && e.code === 100),
           "the server reported pacing (100)"
         )
-        // 5 at once, then 45 per second: the 60th goes out after about (60 - 5) / 45 s.
+        // 5 at once, then 40 per second: the 60th goes out after about (60 - 5) / 40 s.
         assert.isAtLeast(elapsed, 1_100)
         yield* clean(a)
       })

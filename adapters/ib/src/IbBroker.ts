@@ -10,6 +10,8 @@
  * - events: the reducer's BrokerEvents, hot. After a reconnect (or IB's 1101/1102) the adapter reconciles on its
  *   own: open orders, completed orders and executions are asked again, missed fills are published, and orders that
  *   lost contact get a Reconciled status, so an order that filled while the link was down shows as filled.
+ * - With an OrderJournal in the environment (optional), ids stay above the journal's highest, and orders of earlier
+ *   sessions are read with the legs the journal recorded (their leg executions and commissions are recovered).
  * @module
  */
 import {
@@ -38,10 +40,12 @@ import {
   SubscriptionRef
 } from "effect"
 import * as ComboBuilder from "./ComboBuilder.ts"
+import * as Executions from "./Executions.ts"
 import * as IbConfig from "./IbConfig.ts"
 import * as IbConnection from "./IbConnection.ts"
 import type { IbEvent } from "./IbEvent.ts"
 import * as IbMarketData from "./IbMarketData.ts"
+import * as OrderInfo from "./OrderInfo.ts"
 import * as Qualify from "./Qualify.ts"
 import { Reducer } from "./Reducer.ts"
 import * as Requests from "./Requests.ts"
@@ -81,6 +85,29 @@ export const make = (config: IbConfig.IbConfig): Effect.Effect<IbAdapter, Broker
     let completedUnsupported = config.completedOrders === "derive"
     // Reconciliations asked for while the adapter is still being built wait until it is complete.
     const ready = yield* Deferred.make<void>()
+    // The journal, when the application has one: the orders of earlier sessions, for their legs.
+    const journal = yield* Effect.serviceOption(OrderJournal)
+    const adoptionsAsked = new Set<number>()
+    /** The combo order placed under `orderId` in an earlier session, if the journal has it (and its orderRef fits). */
+    const journaled = (orderId: number, orderRef: string | undefined) =>
+      Option.isNone(journal)
+        ? Effect.succeed(undefined)
+        : journal.value.loadOrder(orderId).pipe(
+            Effect.map((j) => {
+              const first = j?.events[0]
+              if (j === undefined || first?._tag !== "Created") return undefined
+              return orderRef === undefined || orderRef === "" || j.orderRef === orderRef ? first.order : undefined
+            }),
+            Effect.orElseSucceed(() => undefined)
+          )
+    /** Looks the order up in the journal once, and hands what it finds to the reducer (through the hub, in order). */
+    const adopt = (connection: IbConnection.IbConnection, orderId: number, orderRef: string | undefined) =>
+      Effect.gen(function* () {
+        if (adoptionsAsked.has(orderId)) return
+        adoptionsAsked.add(orderId)
+        const order = yield* journaled(orderId, orderRef)
+        if (order !== undefined) yield* connection.publish({ _tag: "Adopt", orderId, order })
+      })
 
     // The reducer's fiber: the one reader of the hub that changes order state, in hub order.
     const consume = (connection: IbConnection.IbConnection) =>
@@ -109,6 +136,9 @@ export const make = (config: IbConfig.IbConfig): Effect.Effect<IbAdapter, Broker
                 )
               )
               for (const e of produced) yield* PubSub.publish(out, e)
+              if (event._tag === "ExecDetails" && id !== undefined && reducer.needsLegs(id)) {
+                yield* Effect.forkIn(adopt(connection, id, event.execution.orderRef), scope)
+              }
             })
           ),
           Effect.forkScoped
@@ -118,7 +148,6 @@ export const make = (config: IbConfig.IbConfig): Effect.Effect<IbAdapter, Broker
     const connection = yield* IbConnection.make(config, consume)
     const qualifier = yield* Qualify.make(connection)
     // Ids the journal already used (intents that never reached IB included) are never handed out again.
-    const journal = yield* Effect.serviceOption(OrderJournal)
     if (Option.isSome(journal)) {
       yield* connection.orderIds.observe(yield* journal.value.highestOrderId.pipe(Effect.orElseSucceed(() => 0)))
     }
@@ -185,7 +214,7 @@ export const make = (config: IbConfig.IbConfig): Effect.Effect<IbAdapter, Broker
 
     const executions: Effect.Effect<ReadonlyArray<BrokerExecution>, BrokerError> = Effect.gen(function* () {
       const at = yield* Clock.currentTimeMillis
-      return yield* Requests.run(connection, {
+      const answer = yield* Requests.run(connection, {
         what: "today's executions",
         send: (api, reqId) => api.reqExecutions(reqId, { clientId: String(config.clientId) }),
         handler: (reqId) => {
@@ -198,21 +227,38 @@ export const make = (config: IbConfig.IbConfig): Effect.Effect<IbAdapter, Broker
                 commissions.set(event.report.execId, event.report.commission)
               }
             }
-            if (event._tag !== "ExecDetailsEnd" || event.reqId !== reqId) return Requests.next
-            const list: Array<BrokerExecution> = []
-            for (const x of found) {
-              const d = reducer.describeExecution(
-                x.contract,
-                x.execution,
-                commissions.get(x.execution.execId ?? ""),
-                at
-              )
-              if (d !== undefined) list.push(d)
-            }
-            return Requests.done(list)
+            return event._tag === "ExecDetailsEnd" && event.reqId === reqId
+              ? Requests.done({ found, commissions })
+              : Requests.next
           }
         }
       })
+      // Leg executions of an order this session never saw are read with the legs the journal recorded for it.
+      const earlier = new Map<number, OrderInfo.OrderInfo>()
+      for (const x of answer.found) {
+        const id = x.execution.orderId ?? 0
+        if (id <= 0 || Executions.isBag(x.contract) || reducer.get(id)?.legs !== undefined || earlier.has(id)) continue
+        const order = yield* journaled(id, x.execution.orderRef)
+        if (order === undefined) continue
+        const adopted = OrderInfo.blank()
+        adopted.legs = order.spread.legs.flatMap((l) =>
+          l.contract.conId === undefined ? [] : [{ conId: l.contract.conId, action: l.action, ratio: l.ratio }]
+        )
+        adopted.orderRef = order.orderRef
+        adopted.action = order.action
+        earlier.set(id, adopted)
+        yield* adopt(connection, id, x.execution.orderRef)
+      }
+      const list: Array<BrokerExecution> = []
+      for (const x of answer.found) {
+        const id = x.execution.orderId ?? 0
+        const commission = answer.commissions.get(x.execution.execId ?? "")
+        const d =
+          reducer.describeExecution(x.contract, x.execution, commission, at) ??
+          (earlier.has(id) ? Executions.describe(earlier.get(id), x.contract, x.execution, commission, at) : undefined)
+        if (d !== undefined) list.push(d)
+      }
+      return list
     })
 
     // The adapter's own reconciliation: the answers flow through the reducer (missed fills are published), then

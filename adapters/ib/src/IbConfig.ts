@@ -90,8 +90,12 @@ export const defaultReconnect: Schedule.Schedule<unknown> = Schedule.min([
   Schedule.spaced("5 seconds")
 ])
 
-/** IB's own limit is 50 messages per second; 45 + a burst of 5 never exceeds it in any one-second window. */
-export const DEFAULT_MESSAGES_PER_SECOND = 45
+/**
+ * IB's own limit is 50 messages per second, counted when messages ARRIVE. 40 + a burst of 5 sends at most 45 in any
+ * one-second window, leaving room for arrival jitter: at 45 + 5 (exactly 50 when sent) a message delayed on the way
+ * lets TWS count 51 in one second, refuse it with error 100 and drop it (seen in bursts against the TWS simulator).
+ */
+export const DEFAULT_MESSAGES_PER_SECOND = 40
 /** See {@link DEFAULT_MESSAGES_PER_SECOND}. */
 export const DEFAULT_BURST = 5
 
@@ -100,7 +104,7 @@ const duration = (input: Duration.Input | undefined, fallback: Duration.Input): 
 
 /**
  * Validates the input and fills in defaults: 127.0.0.1:4002 (IB Gateway paper), 10 s to connect, 15 s per request,
- * 5 s of waiting for the link, 45 messages/s with a burst of 5, exponential reconnect capped at 5 s.
+ * 5 s of waiting for the link, 40 messages/s with a burst of 5, exponential reconnect capped at 5 s.
  */
 export const make = (input: IbConfigInput): Result.Result<IbConfig, ValidationError> => {
   const { clientId } = input

@@ -18,6 +18,7 @@ import {
   type OrderState
 } from "@stoqey/ib"
 import type { BrokerOrderSnapshot } from "@spreads/application"
+import type { ComboOrder } from "@spreads/domain"
 import { Effect, Queue, Stream } from "effect"
 
 /** Connection-level events (socket up/down, handshake). */
@@ -118,11 +119,14 @@ export interface ReconcileView {
 /**
  * Events the adapter itself adds to the stream: `ReconcileNeeded` after a reconnect (the socket dropped) or after IB
  * restored its own connectivity (1101 data lost, 1102 data maintained); `Reconcile` with what the reconciliation
- * found, after the events of its requests (so the reducer has folded the executions first).
+ * found, after the events of its requests (so the reducer has folded the executions first); `Adopt` for an order
+ * of an earlier session found in the journal.
  */
 export type IbAdapterEvent =
   | { readonly _tag: "ReconcileNeeded"; readonly reason: string }
   | { readonly _tag: "Reconcile"; readonly view: ReconcileView }
+  /** An order of an earlier session, recovered from the journal: its legs let its leg executions be read. */
+  | { readonly _tag: "Adopt"; readonly orderId: number; readonly order: ComboOrder.ComboOrder }
 
 /** Everything on the adapter's event hub. */
 export type IbEvent = IbConnectionEvent | IbError | IbOrderEvent | IbDataEvent | IbAdapterEvent

@@ -140,6 +140,29 @@ export class Reducer {
     return Reconciliation.reconciled(this.orders, view, at)
   }
 
+  /**
+   * An order of an earlier session (from the journal): what IB did not tell this session about it (legs, action,
+   * quantity, orderRef) is taken from the order as it was placed, and leg executions held for want of its legs are
+   * released. What IB said wins where both know.
+   */
+  adopt(orderId: number, combo: ComboOrder.ComboOrder, at: number): ReadonlyArray<BrokerEvent> {
+    const info = this.info(orderId)
+    info.combo ??= combo
+    info.orderRef ??= combo.orderRef
+    info.action ??= combo.action
+    info.quantity ??= combo.quantity
+    if (info.legs === undefined && combo.spread.legs.every((l) => l.contract.conId !== undefined)) {
+      info.legs = combo.spread.legs.map((l) => ({ conId: l.contract.conId!, action: l.action, ratio: l.ratio }))
+    }
+    if (info.terminal === undefined && info.comboFilled >= info.quantity) info.terminal = "Filled"
+    return this.releaseLegs(orderId, info, at)
+  }
+
+  /** True when leg executions of the order wait for its legs (see {@link adopt}). */
+  needsLegs(orderId: number): boolean {
+    return this.heldLegs.has(orderId) && this.orders.get(orderId)?.legs === undefined
+  }
+
   /** A what-if id: its openOrder and errors belong to the preview, not to an order. */
   whatIf(orderId: number): void {
     this.whatIfIds.add(orderId)
@@ -173,6 +196,8 @@ export class Reducer {
         return this.contactLost(at)
       case "Reconcile":
         return this.reconciled(event.view, at)
+      case "Adopt":
+        return this.adopt(event.orderId, event.order, at)
       default:
         return []
     }

@@ -3,7 +3,8 @@
  * repeated violations disconnect the client).
  *
  * Invariant: over any window of `t` seconds at most `burst + rate * t` tokens are taken, so with the defaults
- * (45/s, burst 5) no one-second window carries more than 50 messages. Waiters are served first come, first served.
+ * (40/s, burst 5) no one-second window carries more than 45 messages: below IB's 50, with room for arrival jitter.
+ * Waiters are served first come, first served.
  * Time is Effect Clock time, so TestClock drives it in tests.
  * @module
  */
