@@ -214,3 +214,19 @@ describe("OrderBook memory", () => {
     }).pipe(Effect.provide(small))
   )
 })
+
+describe("cancel across a lost link", () => {
+  it.effect("a cancel whose order goes Unknown waits for the reconcile instead of reporting a refusal", () =>
+    Effect.gen(function* () {
+      const fake = yield* Fake
+      const view = yield* placeResting
+      const fiber = yield* Effect.forkChild(cancelOrder(view.id))
+      yield* Effect.yieldNow
+      yield* fake.publish({ orderId: view.id, event: { _tag: "ContactLost", at: 10 } })
+      yield* TestClock.adjust("1 second")
+      yield* fake.publish({ orderId: view.id, event: { _tag: "Reconciled", at: 20, status: "Cancelled" } })
+      const result = yield* Fiber.join(fiber)
+      assert.strictEqual(result.outcome, "Cancelled")
+    }).pipe(Effect.provide(live))
+  )
+})

@@ -22,7 +22,9 @@ export interface CancelResult {
   readonly order: OrderView.OrderView
 }
 
-const settled = (o: Order.Order) => OrderStatus.isTerminal(o.status) || o.status !== "PendingCancel"
+// Unknown (contact lost mid-cancel) is not an answer: keep waiting for the reconcile that resolves it.
+const settled = (o: Order.Order) =>
+  OrderStatus.isTerminal(o.status) || (o.status !== "PendingCancel" && o.status !== "Unknown")
 
 /** Requests a cancel and waits (up to the cancel timeout) for the broker's answer. */
 export const cancelOrder = Effect.fn("cancelOrder")(function* (orderId: number) {

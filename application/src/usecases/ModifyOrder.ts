@@ -52,7 +52,11 @@ export const modifyOrder = Effect.fn("modifyOrder")(function* (orderId: number, 
     ...((input.limitPrice ?? order.limitPrice) ? { limitPrice: (input.limitPrice ?? order.limitPrice)! } : {})
   }
   yield* broker.modify(orderId, terms)
-  const answer = yield* awaitOrder(orderId, (o) => o.status !== "PendingReplace", settings.modifyTimeoutMs)
+  const answer = yield* awaitOrder(
+    orderId,
+    (o) => o.status !== "PendingReplace" && o.status !== "Unknown",
+    settings.modifyTimeoutMs
+  )
   const now = Option.isSome(answer) ? answer.value : yield* book.get(orderId)
   if (now.lastRefusal?.of === "modify" && now.lastRefusal.at >= at && now.status !== "PendingReplace") {
     return yield* new ModifyRefused({
