@@ -173,6 +173,21 @@ describe("Reducer: errors by order id", () => {
     )
   })
 
+  it("10148 naming a finished state reports that state after the refusal", () => {
+    const r = setup()
+    feed(r, openOrder(11, "Submitted"))
+    r.cancelling(11)
+    const reason = "OrderId 11 that needs to be cancelled can not be cancelled, state: Cancelled."
+    const out = feed(r, error(11, 10148, reason))
+    assert.deepStrictEqual<unknown>(
+      out.map((e) => e.event),
+      [
+        { _tag: "CancelRejected", at: AT, code: 10148, reason },
+        { _tag: "Reconciled", at: AT, status: "Cancelled" }
+      ]
+    )
+  })
+
   it.each([
     [399, "Order Message: Warning: your order will not be placed at the exchange until 09:30"],
     [2109, "Order Event Warning: Attribute 'Outside Regular Trading Hours' is ignored"],

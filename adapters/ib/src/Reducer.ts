@@ -426,7 +426,21 @@ export class Reducer {
 
   private cancelRejected(orderId: number, info: OrderInfo, code: number, reason: string, at: number) {
     if (info.pending === "cancel") info.pending = undefined
-    return [brokerEvent(orderId, info, { _tag: "CancelRejected", at, code, reason })]
+    const rejected = brokerEvent(orderId, info, { _tag: "CancelRejected", at, code, reason })
+    // 10148 names the state that made the order uncancellable ("... can not be cancelled, state: Cancelled."). A
+    // finished state is news about the order itself, so it is reported as the broker's truth after the refusal.
+    // (Filled is left to the executions, which carry the fills.)
+    const state = code === 10148 ? /state:\s*(Cancelled|ApiCancelled|Inactive)\b/.exec(reason)?.[1] : undefined
+    return state === undefined
+      ? [rejected]
+      : [
+          rejected,
+          brokerEvent(orderId, info, {
+            _tag: "Reconciled",
+            at,
+            status: state as "Cancelled" | "ApiCancelled" | "Inactive"
+          })
+        ]
   }
 
   private modifyRejected(orderId: number, info: OrderInfo, code: number, reason: string, at: number) {
