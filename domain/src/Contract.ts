@@ -3,7 +3,7 @@
  * @module
  */
 import { Result, Schema } from "effect"
-import { invalid, type ValidationError } from "./Errors.ts"
+import { invalid, showInput, type ValidationError } from "./Errors.ts"
 import { type Decimal, format, parsePositivePrice } from "./Price.ts"
 import { Right, Underlying } from "./Values.ts"
 
@@ -61,7 +61,7 @@ export const parseExpiry = (
 ): Result.Result<Expiry, ValidationError> => {
   const expected = "expected a date as YYYY-MM-DD or YYYYMMDD, got"
   if (typeof input !== "string") {
-    return Result.fail(invalid(field, `${expected} ${input === undefined ? "nothing" : String(input)}`))
+    return Result.fail(invalid(field, `${expected} ${showInput(input)}`))
   }
   const text = /^\d{8}$/.test(input) ? `${input.slice(0, 4)}-${input.slice(4, 6)}-${input.slice(6)}` : input
   const problem = dateProblem(text)

@@ -39,3 +39,21 @@ export type OrderError = IllegalTransition | Overfill | ValidationError
 /** Builds a {@link ValidationError} whose message starts with the field's name. */
 export const invalid = (field: string, message: string): ValidationError =>
   new ValidationError({ field, message: `${field}: ${message}` })
+
+/**
+ * A short rendering of any input for an error message. Never throws: bigints, null-prototype objects and cycles
+ * (which make `String` or `JSON.stringify` throw) are shown too, and an object never shows as "[object Object]".
+ */
+export const showInput = (input: unknown, max = 80): string => {
+  if (input === undefined) return "nothing"
+  if (typeof input === "string") return JSON.stringify(input.slice(0, max))
+  if (typeof input === "number" || typeof input === "boolean" || typeof input === "bigint") return String(input)
+  if (typeof input === "symbol" || typeof input === "function") return `a ${typeof input}`
+  try {
+    const json = JSON.stringify(input, (_key, v: unknown) => (typeof v === "bigint" ? String(v) : v))
+    if (json !== undefined) return json.length > max ? `${json.slice(0, max)}...` : json
+  } catch {
+    // A cycle: fall through to a description.
+  }
+  return Array.isArray(input) ? "a list" : "an object"
+}

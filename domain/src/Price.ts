@@ -4,7 +4,7 @@
  * @module
  */
 import { BigDecimal, Result, Schema } from "effect"
-import { invalid, type ValidationError } from "./Errors.ts"
+import { invalid, showInput, type ValidationError } from "./Errors.ts"
 import type { Action } from "./Values.ts"
 
 /** A decimal amount. */
@@ -23,9 +23,8 @@ export const parseDecimal = (input: unknown, field: string): Result.Result<Decim
   if (BigDecimal.isBigDecimal(input)) return Result.succeed(input)
   const text = typeof input === "number" && Number.isFinite(input) ? String(input) : input
   if (typeof text !== "string" || !/^-?(\d+(\.\d*)?|\.\d+)$/.test(text.trim())) {
-    // JSON.stringify shows NaN and Infinity as "null": a number is shown as JavaScript prints it.
-    const got = typeof input === "number" ? String(input) : (JSON.stringify(input) ?? "nothing")
-    return Result.fail(invalid(field, `expected a decimal number like 2.85, got ${got}`))
+    // A number is shown as JavaScript prints it (JSON would show NaN as "null"); nothing here may throw.
+    return Result.fail(invalid(field, `expected a decimal number like 2.85, got ${showInput(input)}`))
   }
   const parsed = BigDecimal.fromString(text.trim())
   return parsed._tag === "Some"

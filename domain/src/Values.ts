@@ -4,7 +4,7 @@
  * @module
  */
 import { Result, Schema } from "effect"
-import { invalid, type ValidationError } from "./Errors.ts"
+import { invalid, showInput, type ValidationError } from "./Errors.ts"
 
 const filter = <T>(predicate: (value: T) => true | string) => Schema.makeFilter((value: T) => predicate(value))
 
@@ -122,11 +122,7 @@ const describe = (message: string, input: unknown): string => {
   return /^Expected [a-z]+$/.test(line) ? `${line.replace("Expected", "expected a")}, got ${show(input)}` : line
 }
 
-const show = (input: unknown): string => {
-  if (typeof input === "string") return JSON.stringify(input.slice(0, 80))
-  if (input === undefined) return "nothing"
-  return String(input).slice(0, 80)
-}
+const show = (input: unknown): string => showInput(input)
 
 /** Makes a branded value from a literal in code, throwing a ValidationError when it is invalid. */
 export const make = {

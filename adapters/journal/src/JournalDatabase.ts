@@ -2,7 +2,8 @@
  * The journal's SQLite database: one connection to one file, shared by the order journal and the simulator's state.
  *
  * Opening it is careful with the file it is given:
- * - a new file is created readable and writable by its owner only (0600), and so are its -wal and -shm companions;
+ * - a new file (or an existing empty one, where a new journal starts) is made readable and writable by its owner
+ *   only (0600), and so are its -wal and -shm companions;
  * - a file that is not SQLite, or a SQLite database that is not a spreads journal, is refused as `Corrupt` before
  *   SQLite writes anything to it;
  * - a journal from a newer spreads is refused as `TooNew` before anything is written;
@@ -89,7 +90,9 @@ const openSync = (options: Options): Database => {
     conn.exec(`PRAGMA synchronous = ${options.synchronous === "FULL" ? "FULL" : "NORMAL"}`)
     const db = makeDatabase(conn, file)
     if (found < latestVersion) db.transaction(() => migrate(conn!, file))
-    if (created) restrictToOwner(file)
+    // A journal started here (a new file, or an empty one that already existed, say made with `touch`) is the
+    // owner's only; SQLite gives the -wal and -shm the file's mode.
+    if (created || found === 0) restrictToOwner(file)
     return db
   } catch (e) {
     try {
