@@ -6,11 +6,9 @@
  * but must then end up marked never-sent, like an intent that was never sent.
  *
  * Leg executions (and their commissions) of an order that finished before the restart are recovered: the adapter
- * reads the order's legs from the journal. Known gap, reported in the table and pinned by the `it.fails` test at the
- * end (flip it when fixed):
- * - an order that finished while the worker was down without any execution (cancelled) cannot be told apart from a
- *   lost one: the TWS simulator does not answer REQ_COMPLETED_ORDERS, so the adapter derives completed orders from
- *   the current session only.
+ * reads the order's legs from the journal. An order cancelled while the worker was down (no execution, and the TWS
+ * simulator does not answer REQ_COMPLETED_ORDERS) ends Cancelled: the restarted worker's cancel is refused with 10148
+ * "state: Cancelled", which the adapter reports as the order's state.
  */
 import { afterAll, assert, describe, it } from "@effect/vitest"
 import { Effect, Exit } from "effect"
@@ -108,11 +106,7 @@ describe("exactly-once submission across crashes (IB adapter over the TWS simula
     assert.deepStrictEqual(await gapsOf("fill-unjournaled", "p-2"), [])
   }, 60_000)
 
-  it.fails(
-    "known gap (TWS simulator: no completed orders): an order cancelled while the worker was down ends Cancelled",
-    async () => {
-      assert.deepStrictEqual(await gapsOf("after-cancel-sent", "c-1"), [])
-    },
-    60_000
-  )
+  it("an order cancelled while the worker was down ends Cancelled", async () => {
+    assert.deepStrictEqual(await gapsOf("after-cancel-sent", "c-1"), [])
+  }, 60_000)
 })

@@ -34,7 +34,8 @@ const runAndKill = (db: string, atLeast: number) =>
       if (first !== undefined && last - first + 1 >= atLeast) child.kill("SIGKILL")
     })
     child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk))
-    child.on("exit", (code, signal) =>
+    // "close", not "exit": at "exit" the last lines may still sit unread in the pipe.
+    child.on("close", (code, signal) =>
       resume(
         signal === "SIGKILL"
           ? Effect.succeed(last)
