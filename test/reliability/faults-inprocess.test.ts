@@ -20,7 +20,7 @@ import type { Order } from "@spreads/domain"
 import { SimControl } from "@spreads/sim"
 import { runVirtual, simLayer } from "@spreads/testing"
 import { Clock, Effect, Fiber, Option, Stream } from "effect"
-import fc from "fast-check"
+import * as fc from "fast-check"
 import { pick, report, seedFor } from "./fixtures/mode.ts"
 import { compare, input, limitFor, type Pricing, SPREADS, stableJson } from "./fixtures/orders.ts"
 

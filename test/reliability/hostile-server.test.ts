@@ -15,7 +15,7 @@ import * as path from "node:path"
 import * as fc from "fast-check"
 import * as net from "node:net"
 import { corpus } from "./fixtures/corpus.ts"
-import { hostileField, mutated } from "./fixtures/hostile.ts"
+import { hostileField, mutated, show } from "./fixtures/hostile.ts"
 import { pick, report, seedFor } from "./fixtures/mode.ts"
 import { adapterConfig, awaitConnection, type LogLine, startAdapter } from "./fixtures/wire.ts"
 
@@ -168,13 +168,14 @@ describe("reliability: hostile input to the IB adapter from a server", () => {
               frames: fc.array(frame, { minLength: 1, maxLength: 12 }),
               end: fc.oneof({ weight: 5, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: ending })
             }),
-            { numRuns: pick(40, 600), seed: seedFor("hostile server") }
+            { numRuns: pick(30, 600), seed: seedFor("hostile server") }
           )
 
           let framesSent = 0
           let probesOk = 0
           let probesFailed = 0
           let unrecovered = 0
+          const stuck: Array<string> = []
           let reconnects = 0
           for (const batch of batches) {
             yield* adapter.run(awaitConnection("Connected")).pipe(Effect.timeout("10 seconds"))
@@ -191,16 +192,26 @@ describe("reliability: hostile input to the IB adapter from a server", () => {
               reconnects++
               continue
             }
-            // The request may fail when a broken message lands while it waits (reported as Protocol); the stream must
-            // then be back in step for the next one.
+            // The request may fail when a broken message lands while it waits (reported as Protocol, or its answer
+            // merged with the tail of an unterminated message); the stream must be back in step within a few tries.
             let answered = false
-            for (let attempt = 0; attempt < 3 && !answered; attempt++) {
+            const why: Array<string> = []
+            for (let attempt = 0; attempt < 5 && !answered; attempt++) {
+              if (attempt > 0) yield* Effect.sleep(100 * attempt)
               const probe = yield* Effect.result(broker.openOrders.pipe(Effect.timeout("5 seconds")))
               if (probe._tag === "Success") answered = true
-              else probesFailed++
+              else {
+                probesFailed++
+                why.push(probe.failure.message)
+              }
             }
             if (answered) probesOk++
-            else unrecovered++
+            else {
+              unrecovered++
+              stuck.push(
+                `batch ${batches.indexOf(batch)}: ${why.join(" | ").slice(0, 600)} <- ${batch.frames.map((f) => show(f.subarray(4, 40).toString("latin1"))).join(" ")}`
+              )
+            }
           }
           yield* adapter.run(awaitConnection("Connected")).pipe(Effect.timeout("10 seconds"))
           const last = yield* Effect.result(
@@ -223,7 +234,7 @@ describe("reliability: hostile input to the IB adapter from a server", () => {
           assert.deepStrictEqual(uncaught, [], "an exception escaped to the process")
           assert.strictEqual(last._tag, "Success", "the adapter works after the attacks")
           assert.isAbove(reported, 0, "broken messages are reported")
-          assert.strictEqual(unrecovered, 0, "the adapter stayed out of step with the server")
+          assert.deepStrictEqual(stuck, [], "the adapter stayed out of step with the server")
           assert.deepStrictEqual(
             foldFailures.map((l) => l.text.slice(0, 300)).slice(0, 3),
             [],
