@@ -5,23 +5,17 @@
  * writes the whole burst at once: ORDER_STATUS and EXECUTION_DATA (BAG) for many orders, ending with a Cancelled.
  */
 import { awaitOrder, InMemoryJournal, OrderBook } from "@spreads/application"
-import { ComboOrder, Contract, Price, Strategy, Values } from "@spreads/domain"
+import { ComboOrder, Values } from "@spreads/domain"
 import { IbBroker } from "@spreads/ib"
 import { Frame, Outgoing, Reports } from "@spreads/tws"
 import { EventName, IBApi } from "@stoqey/ib"
 import { Effect, Layer, Logger, ManagedRuntime, Result } from "effect"
 import * as net from "node:net"
+import { bullCall } from "./fixtures.ts"
 import type { Metric } from "./run.ts"
 
 const BASE_ID = 5_000
-const spread = Result.getOrThrow(
-  Strategy.makeSpread({
-    strategy: "BULL_CALL",
-    underlying: Values.make.underlying("AAPL"),
-    expiry: Contract.expiry("2026-12-18"),
-    strikes: [Price.dec("210"), Price.dec("215")]
-  })
-)
+const spread = bullCall
 
 type Fields = Parameters<typeof Frame.encodeFrame>[0]
 

@@ -13,20 +13,14 @@ import {
   placeSpreadOrder,
   Settings
 } from "@spreads/application"
-import { Contract, Order, type OrderEvent, Price, Strategy, Values } from "@spreads/domain"
+import { Order, type OrderEvent } from "@spreads/domain"
 import { SimBroker } from "@spreads/sim"
 import { Effect, Layer, ManagedRuntime, Result } from "effect"
+import { bullCall } from "./fixtures.ts"
 import type { Metric } from "./run.ts"
 import { measure, type Timing } from "./stats.ts"
 
-const spread = Result.getOrThrow(
-  Strategy.makeSpread({
-    strategy: "BULL_CALL",
-    underlying: Values.make.underlying("AAPL"),
-    expiry: Contract.expiry("2026-12-18"),
-    strikes: [Price.dec("210"), Price.dec("215")]
-  })
-)
+const spread = bullCall
 
 const instant = { ackMs: 0, fillMs: 0, cancelMs: 0, modifyMs: 0 }
 

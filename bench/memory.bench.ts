@@ -6,18 +6,12 @@
  * Needs `node --expose-gc` (pnpm bench passes it).
  */
 import { Broker, MarketData, OrderBook, OrderJournal, Settings } from "@spreads/application"
-import { ComboOrder, Contract, Order, Price, Strategy, Values } from "@spreads/domain"
+import { ComboOrder, Order, Price, Values } from "@spreads/domain"
 import { Effect, Layer, ManagedRuntime, Result, Stream } from "effect"
+import { bullCall } from "./fixtures.ts"
 import type { Metric } from "./run.ts"
 
-const spread = Result.getOrThrow(
-  Strategy.makeSpread({
-    strategy: "BULL_CALL",
-    underlying: Values.make.underlying("AAPL"),
-    expiry: Contract.expiry("2026-12-18"),
-    strikes: [Price.dec("210"), Price.dec("215")]
-  })
-)
+const spread = bullCall
 const combo = (ref: string) =>
   Result.getOrThrow(
     ComboOrder.makeComboOrder({

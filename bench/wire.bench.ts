@@ -5,7 +5,7 @@
  * no errors). Orders are paced below IB's 50 messages/s per client, as both clients must be.
  */
 import { Broker, type BrokerEvent } from "@spreads/application"
-import { ComboOrder, Contract, Price, Strategy, Values } from "@spreads/domain"
+import { ComboOrder, Price } from "@spreads/domain"
 import { IbBroker } from "@spreads/ib"
 import { SimBroker } from "@spreads/sim"
 import { TwsServer } from "@spreads/tws"
@@ -19,16 +19,10 @@ import {
   SecType
 } from "@stoqey/ib"
 import { Context, Effect, Layer, Logger, ManagedRuntime, Result, Stream } from "effect"
+import { bullCall } from "./fixtures.ts"
 import type { Metric } from "./run.ts"
 
-const spread = Result.getOrThrow(
-  Strategy.makeSpread({
-    strategy: "BULL_CALL",
-    underlying: Values.make.underlying("AAPL"),
-    expiry: Contract.expiry("2026-12-18"),
-    strikes: [Price.dec("210"), Price.dec("215")]
-  })
-)
+const spread = bullCall
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 const pct = (xs: ReadonlyArray<number>, p: number) =>
   [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))]!

@@ -50,6 +50,20 @@ export const epochDay = (date: string): number => {
   return era * 146097 + doe - 719468
 }
 
+/** The `YYYY-MM-DD` date of a day since 1970-01-01 (Howard Hinnant's civil_from_days): the inverse of {@link epochDay}. */
+export const dateOfEpochDay = (day: number): string => {
+  const z = day + 719468
+  const era = Math.floor(z / 146097)
+  const doe = z - era * 146097
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365)
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100))
+  const mp = Math.floor((5 * doy + 2) / 153)
+  const d = doy - Math.floor((153 * mp + 2) / 5) + 1
+  const m = mp < 10 ? mp + 3 : mp - 9
+  const y = yoe + era * 400 + (m <= 2 ? 1 : 0)
+  return `${String(y).padStart(4, "0")}-${String(m).padStart(2, "0")}-${String(d).padStart(2, "0")}`
+}
+
 /**
  * Parses an expiry, accepting `YYYY-MM-DD` or IB's `YYYYMMDD`, and refuses a date before `today` (`YYYY-MM-DD`,
  * supplied by the caller since the domain reads no clock). `field` names the input in the message.

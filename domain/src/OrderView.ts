@@ -4,6 +4,7 @@
  * @module
  */
 import { Schema } from "effect"
+import { dateOfEpochDay } from "./Contract.ts"
 import { averageFillPrice, type Order, remaining } from "./Order.ts"
 import { format, type NetPrice } from "./Price.ts"
 
@@ -94,18 +95,9 @@ export const toView = (o: Order): OrderView => {
 export const isoTime = (ms: number): string => {
   const days = Math.floor(ms / 86_400_000)
   const rest = ms - days * 86_400_000
-  const z = days + 719468
-  const era = Math.floor(z / 146097)
-  const doe = z - era * 146097
-  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365)
-  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100))
-  const mp = Math.floor((5 * doy + 2) / 153)
-  const d = doy - Math.floor((153 * mp + 2) / 5) + 1
-  const m = mp < 10 ? mp + 3 : mp - 9
-  const y = yoe + era * 400 + (m <= 2 ? 1 : 0)
   const p = (n: number, w = 2) => String(n).padStart(w, "0")
   const h = Math.floor(rest / 3_600_000)
   const mi = Math.floor((rest % 3_600_000) / 60_000)
   const s = Math.floor((rest % 60_000) / 1000)
-  return `${p(y, 4)}-${p(m)}-${p(d)}T${p(h)}:${p(mi)}:${p(s)}.${p(rest % 1000, 3)}Z`
+  return `${dateOfEpochDay(days)}T${p(h)}:${p(mi)}:${p(s)}.${p(rest % 1000, 3)}Z`
 }

@@ -49,19 +49,8 @@ export const nyTime = (ms: number): NyTime => {
   return { day, weekday: weekdayOf(day), minute: Math.floor((local - day * DAY) / MINUTE) }
 }
 
-/** `YYYY-MM-DD` of an epoch day (Howard Hinnant's civil_from_days). */
-export const dateOfDay = (day: number): string => {
-  const z = day + 719468
-  const era = Math.floor(z / 146097)
-  const doe = z - era * 146097
-  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365)
-  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100))
-  const mp = Math.floor((5 * doy + 2) / 153)
-  const d = doy - Math.floor((153 * mp + 2) / 5) + 1
-  const m = mp < 10 ? mp + 3 : mp - 9
-  const y = yoe + era * 400 + (m <= 2 ? 1 : 0)
-  return `${String(y).padStart(4, "0")}-${String(m).padStart(2, "0")}-${String(d).padStart(2, "0")}`
-}
+/** `YYYY-MM-DD` of an epoch day. */
+export const dateOfDay = (day: number): string => Contract.dateOfEpochDay(day)
 
 /** The epoch day of a `YYYY-MM-DD` date. */
 export const dayOfDate = (date: string): number => Contract.epochDay(date)

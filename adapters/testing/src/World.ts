@@ -88,7 +88,7 @@ export class SpreadsWorld {
     const today = this.backend?.today ?? "2026-11-25"
     const day = Contract.epochDay(today) + weeks * 7
     const friday = day + ((1 - (day % 7) + 7) % 7) // epoch day 1 (1970-01-02) was a Friday
-    return Contract.expiry(OrderView.isoTime(friday * 86_400_000).slice(0, 10))
+    return Contract.expiry(Contract.dateOfEpochDay(friday))
   }
 
   private exit<A, E>(effect: Effect.Effect<A, E, ScenarioServices>) {

@@ -7,7 +7,7 @@
  * @module
  */
 import { expectCount, FieldCursor, parseInteger, type ParseResult, safely, WireErrorCode } from "./Cursor.ts"
-import { type PlaceOrder, readDeltaNeutralContract, readPlaceOrder } from "./PlaceOrder.ts"
+import { type PlaceOrder, readContractHead, readDeltaNeutralContract, readPlaceOrder } from "./PlaceOrder.ts"
 import type { WireComboLeg, WireContract, WireDeltaNeutralContract } from "./Types.ts"
 
 export type { PlaceOrder } from "./PlaceOrder.ts"
@@ -151,22 +151,6 @@ const versionOnly = <M extends IncomingMessage>(fields: ReadonlyArray<string>, n
   new FieldCursor(fields, name).literal("version", "1")
   return message
 }
-
-/** Reads the 11 contract fields conId .. tradingClass shared by REQ_CONTRACT_DATA and REQ_MKT_DATA. */
-const readContractHead = (c: FieldCursor) => ({
-  conId: c.int("conId"),
-  symbol: c.str("symbol"),
-  secType: c.str("secType"),
-  lastTradeDateOrContractMonth: c.str("lastTradeDateOrContractMonth"),
-  strike: c.double("strike"),
-  right: c.str("right"),
-  multiplier: c.str("multiplier"),
-  exchange: c.str("exchange"),
-  primaryExch: c.str("primaryExch"),
-  currency: c.str("currency"),
-  localSymbol: c.str("localSymbol"),
-  tradingClass: c.str("tradingClass")
-})
 
 const reqContractData = (fields: ReadonlyArray<string>): ReqContractData => {
   expectCount(fields, "REQ_CONTRACT_DATA", 19)

@@ -146,6 +146,22 @@ const isPegBench = (t: string): boolean => t === "PEG BENCH" || t === "PEGBENCH"
 const isPegBest = (t: string): boolean => t === "PEG BEST" || t === "PEGBEST"
 const isPegMid = (t: string): boolean => t === "PEG MID" || t === "PEGMID"
 
+/** Reads the 12 contract fields conId .. tradingClass that PLACE_ORDER, REQ_CONTRACT_DATA and REQ_MKT_DATA share. */
+export const readContractHead = (c: FieldCursor) => ({
+  conId: c.int("conId"),
+  symbol: c.str("symbol"),
+  secType: c.str("secType"),
+  lastTradeDateOrContractMonth: c.str("lastTradeDateOrContractMonth"),
+  strike: c.double("strike"),
+  right: c.str("right"),
+  multiplier: c.str("multiplier"),
+  exchange: c.str("exchange"),
+  primaryExch: c.str("primaryExch"),
+  currency: c.str("currency"),
+  localSymbol: c.str("localSymbol"),
+  tradingClass: c.str("tradingClass")
+})
+
 /**
  * Reads PLACE_ORDER with `c` placed after the message id. Fails (throws a WireParseFailure, which
  * `Incoming.parseIncoming` turns into an error result) on any mismatch. `transmit` written as "" (the client's
@@ -154,18 +170,7 @@ const isPegMid = (t: string): boolean => t === "PEG MID" || t === "PEGMID"
 export const readPlaceOrder = (c: FieldCursor): PlaceOrder => {
   const orderId = c.int("orderId")
   const head = {
-    conId: c.int("conId"),
-    symbol: c.str("symbol"),
-    secType: c.str("secType"),
-    lastTradeDateOrContractMonth: c.str("lastTradeDateOrContractMonth"),
-    strike: c.double("strike"),
-    right: c.str("right"),
-    multiplier: c.str("multiplier"),
-    exchange: c.str("exchange"),
-    primaryExch: c.str("primaryExch"),
-    currency: c.str("currency"),
-    localSymbol: c.str("localSymbol"),
-    tradingClass: c.str("tradingClass"),
+    ...readContractHead(c),
     secIdType: c.str("secIdType"),
     secId: c.str("secId")
   }
