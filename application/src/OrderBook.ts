@@ -109,6 +109,15 @@ export const make = Effect.gen(function* () {
       return PubSub.publish(pubsub, o)
     })
 
+  // Moves an entry to its next state and keeps the indexes (permId, open set, finished queue) in step.
+  const advance = (orderId: number, entry: Entry, next: Order.Order) => {
+    const wasTerminal = OrderStatus.isTerminal(entry.order.status)
+    entry.order = next
+    if (next.permId !== undefined) byPermId.set(next.permId, orderId)
+    if (!wasTerminal && OrderStatus.isTerminal(next.status)) finished.push(orderId)
+    track(orderId, next)
+  }
+
   // Applies events to an entry; returns the journal rows to write. Pure bookkeeping, no IO.
   const applyAll = (
     orderId: number,
@@ -124,11 +133,7 @@ export const make = Effect.gen(function* () {
         anomalies.push({ orderId, event, error: next.failure })
         continue
       }
-      const wasTerminal = OrderStatus.isTerminal(entry.order.status)
-      entry.order = next.success
-      if (entry.order.permId !== undefined) byPermId.set(entry.order.permId, orderId)
-      if (!wasTerminal && OrderStatus.isTerminal(entry.order.status)) finished.push(orderId)
-      track(orderId, entry.order)
+      advance(orderId, entry, next.success)
     }
     return rows
   }
@@ -194,10 +199,7 @@ export const make = Effect.gen(function* () {
         if (Result.isFailure(next)) return yield* next.failure
         yield* journal.append([{ orderId, event }])
         entry.log.push(event)
-        const wasTerminal = OrderStatus.isTerminal(entry.order.status)
-        entry.order = next.success
-        if (!wasTerminal && OrderStatus.isTerminal(entry.order.status)) finished.push(orderId)
-        track(orderId, entry.order)
+        advance(orderId, entry, next.success)
         evict()
         yield* publish(entry.order)
         return entry.order
