@@ -9,7 +9,21 @@
  * @module
  */
 import { Order, OrderEvent, OrderStatus, type OrderError } from "@spreads/domain"
-import { Context, Deferred, Effect, Layer, Option, PubSub, Queue, Result, Semaphore, Stream } from "effect"
+import {
+  Clock,
+  Context,
+  Deferred,
+  Duration,
+  Effect,
+  Layer,
+  Option,
+  PubSub,
+  Queue,
+  Result,
+  Semaphore,
+  Stream
+} from "effect"
+import { type Deadline, Deadlines } from "./Deadlines.ts"
 import { type JournalError, OrderNotFound } from "./Errors.ts"
 import { Broker, type BrokerEvent } from "./ports/Broker.ts"
 import { Settings } from "./Settings.ts"
@@ -25,6 +39,14 @@ export interface Anomaly {
 interface Entry {
   order: Order.Order
   readonly log: Array<OrderEvent.OrderEvent>
+}
+
+/** A caller waiting for an order to satisfy `done`. */
+interface Waiter extends Deadline {
+  readonly orderId: number
+  readonly done: (o: Order.Order) => boolean
+  readonly resume: (result: Effect.Effect<Option.Option<Order.Order>>) => void
+  settled: boolean
 }
 
 /** The OrderBook service. */
@@ -49,6 +71,8 @@ export class OrderBook extends Context.Service<
     readonly findByRef: (orderRef: string) => Effect.Effect<Option.Option<Order.Order>>
     /** Orders that may still trade (not terminal), in no particular order. Cheap: kept as a set. */
     readonly openOrders: Effect.Effect<ReadonlyArray<Order.Order>>
+    /** How many orders may still trade. */
+    readonly openCount: Effect.Effect<number>
     /** Every open order and the most recent finished ones (Settings.retainFinishedOrders), by id. */
     readonly list: Effect.Effect<ReadonlyArray<Order.Order>>
     /** The events an order has seen, in arrival order (duplicates included). */
@@ -59,6 +83,16 @@ export class OrderBook extends Context.Service<
     readonly changes: Stream.Stream<Order.Order>
     /** The order now, then each update, ending after it reaches a terminal state. */
     readonly watch: (orderId: number) => Stream.Stream<Order.Order, OrderNotFound>
+    /**
+     * The first state of the order, now or later, that satisfies `done`; None when `timeoutMs` (on the Clock the
+     * OrderBook was built with) passes first, or when the order reaches a terminal state that does not satisfy it.
+     * Cheap: a wait is a record the OrderBook completes, not a fiber or a stream.
+     */
+    readonly awaitOrder: (
+      orderId: number,
+      done: (o: Order.Order) => boolean,
+      timeoutMs: number
+    ) => Effect.Effect<Option.Option<Order.Order>, OrderNotFound>
   }
 >()("@spreads/application/OrderBook") {}
 
@@ -87,6 +121,8 @@ export const make = Effect.gen(function* () {
   const anomalies: Array<Anomaly> = []
   const pubsub = yield* PubSub.unbounded<Order.Order>()
   const lock = yield* Semaphore.make(1)
+  const clock = yield* Clock.Clock
+  const scope = yield* Effect.scope
 
   // Rebuild from the journal: the order state after a restart is the fold of what was recorded.
   for (const j of yield* journal.loadAll) {
@@ -102,11 +138,87 @@ export const make = Effect.gen(function* () {
   // Watchers of one order get that order's updates only: with many orders in flight, each update reaches its own
   // watchers instead of being filtered by every watcher of every order.
   const watchers = new Map<number, Set<Queue.Queue<Order.Order>>>()
-  const publish = (o: Order.Order) =>
-    Effect.suspend(() => {
-      const queues = watchers.get(o.orderId)
-      if (queues !== undefined) for (const q of queues) Queue.offerUnsafe(q, o)
-      return PubSub.publish(pubsub, o)
+  const publish = (o: Order.Order): void => {
+    const queues = watchers.get(o.orderId)
+    if (queues !== undefined) for (const q of queues) Queue.offerUnsafe(q, o)
+    const waits = waiting.get(o.orderId)
+    if (waits !== undefined) {
+      const ended = OrderStatus.isTerminal(o.status)
+      for (const w of waits) {
+        if (w.done(o)) settle(w, Option.some(o))
+        else if (ended) settle(w, Option.none())
+      }
+    }
+    PubSub.publishUnsafe(pubsub, o)
+  }
+
+  // Waits: per order, the callers waiting on it; their deadlines in one heap, watched by one sleeper fiber at a time
+  // (a fiber is forked only when a wait is due earlier than every sleeper; in steady state none is).
+  const waiting = new Map<number, Set<Waiter>>()
+  const deadlines = new Deadlines<Waiter>()
+  const sleepers = new Set<number>()
+  const settle = (w: Waiter, result: Option.Option<Order.Order>) => {
+    if (w.settled) return
+    w.settled = true
+    deadlines.remove(w)
+    const set = waiting.get(w.orderId)
+    set?.delete(w)
+    if (set?.size === 0) waiting.delete(w.orderId)
+    w.resume(Effect.succeed(result))
+  }
+  const covered = (due: number) => {
+    for (const s of sleepers) if (s <= due) return true
+    return false
+  }
+  const sleepUntil = (due: number): Effect.Effect<void> =>
+    Effect.suspend(() => clock.sleep(Duration.millis(Math.max(0, due - clock.currentTimeMillisUnsafe())))).pipe(
+      Effect.andThen(
+        Effect.suspend(() => {
+          const now = clock.currentTimeMillisUnsafe()
+          for (let w = deadlines.peek(); w !== undefined && w.at <= now; w = deadlines.peek()) {
+            settle(w, Option.none())
+          }
+          sleepers.delete(due)
+          const next = deadlines.peek()?.at
+          if (next === undefined || covered(next)) return Effect.void
+          sleepers.add(next)
+          return sleepUntil(next)
+        })
+      )
+    )
+  const arm = (at: number) => {
+    if (covered(at)) return Effect.void
+    sleepers.add(at)
+    return Effect.asVoid(Effect.forkIn(sleepUntil(at), scope))
+  }
+
+  const awaitOrder = (
+    orderId: number,
+    done: (o: Order.Order) => boolean,
+    timeoutMs: number
+  ): Effect.Effect<Option.Option<Order.Order>, OrderNotFound> =>
+    Effect.flatMap(get(orderId), (current) => {
+      if (done(current)) return Effect.succeed(Option.some(current))
+      if (OrderStatus.isTerminal(current.status) || timeoutMs <= 0) return Effect.succeed(Option.none())
+      const at = Number.isFinite(timeoutMs) ? clock.currentTimeMillisUnsafe() + timeoutMs : Number.POSITIVE_INFINITY
+      let waiter: Waiter | undefined
+      const wait = Effect.callback<Option.Option<Order.Order>>((resume) => {
+        waiter = { orderId, done, resume, settled: false, at, index: -1 }
+        const set = waiting.get(orderId) ?? new Set()
+        set.add(waiter)
+        waiting.set(orderId, set)
+        if (Number.isFinite(at)) deadlines.push(waiter)
+        const w = waiter
+        return Effect.sync(() => {
+          // Interrupted: leave no trace.
+          w.settled = true
+          deadlines.remove(w)
+          const s = waiting.get(orderId)
+          s?.delete(w)
+          if (s?.size === 0) waiting.delete(orderId)
+        })
+      })
+      return Number.isFinite(at) ? Effect.andThen(arm(at), wait) : wait
     })
 
   // Moves an entry to its next state and keeps the indexes (permId, open set, finished queue) in step.
@@ -170,62 +282,77 @@ export const make = Effect.gen(function* () {
     return undefined
   }
 
+  // The critical sections below are plain code around one journal write: the state changes, the rows go to the
+  // journal, then watchers hear of it. The lock keeps writes in the order the state changed.
   const create = (orderId: number, created: Extract<OrderEvent.OrderEvent, { _tag: "Created" }>) =>
     lock.withPermits(1)(
-      Effect.gen(function* () {
+      Effect.suspend(() => {
         const existing = orders.get(orderId)
-        if (existing !== undefined) return existing.order
+        if (existing !== undefined) return Effect.succeed(existing.order)
         const entry: Entry = { order: Order.create(created), log: [created] }
-        const buffered = orphans.get(orderId) ?? []
+        const buffered = orphans.get(orderId)
         orphans.delete(orderId)
-        const rows = [{ orderId, event: created } as JournalEntry, ...applyAll(orderId, entry, buffered)]
-        yield* journal.append(rows)
-        orders.set(orderId, entry)
-        byRef.set(created.order.orderRef, orderId)
-        if (OrderStatus.isTerminal(entry.order.status)) finished.push(orderId)
-        track(orderId, entry.order)
-        evict()
-        yield* publish(entry.order)
-        return entry.order
+        const rows: Array<JournalEntry> = [{ orderId, event: created }]
+        if (buffered !== undefined) rows.push(...applyAll(orderId, entry, buffered))
+        return Effect.map(journal.append(rows), () => {
+          orders.set(orderId, entry)
+          byRef.set(created.order.orderRef, orderId)
+          if (OrderStatus.isTerminal(entry.order.status)) finished.push(orderId)
+          track(orderId, entry.order)
+          evict()
+          publish(entry.order)
+          return entry.order
+        })
       })
     )
 
   const record = (orderId: number, event: OrderEvent.OrderEvent) =>
     lock.withPermits(1)(
-      Effect.gen(function* () {
+      Effect.suspend((): Effect.Effect<Order.Order, OrderError | OrderNotFound | JournalError> => {
         const entry = orders.get(orderId)
-        if (entry === undefined) return yield* notFound(orderId)
+        if (entry === undefined) return Effect.fail(notFound(orderId))
         const next = Order.apply(entry.order, event)
-        if (Result.isFailure(next)) return yield* next.failure
-        yield* journal.append([{ orderId, event }])
-        entry.log.push(event)
-        advance(orderId, entry, next.success)
-        evict()
-        yield* publish(entry.order)
-        return entry.order
+        if (Result.isFailure(next)) return Effect.fail(next.failure)
+        return Effect.map(journal.append([{ orderId, event }]), () => {
+          entry.log.push(event)
+          advance(orderId, entry, next.success)
+          evict()
+          publish(entry.order)
+          return entry.order
+        })
       })
     )
 
-  const ingest = (e: BrokerEvent) =>
+  // Broker events, a batch at a time: one lock, one journal write, then every update published in order.
+  const ingestAll = (events: ReadonlyArray<BrokerEvent>) =>
     lock.withPermits(1)(
-      Effect.gen(function* () {
-        const orderId = resolve(e)
-        if (orderId === undefined) {
-          // Not ours yet (the Created event is on its way) or another client's: keep it until the order appears.
-          const list = orphans.get(e.orderId) ?? []
-          list.push(e.event)
-          orphans.set(e.orderId, list)
-          if (orphans.size > MAX_ORPHAN_ORDERS) orphans.delete(orphans.keys().next().value!)
-          return
+      Effect.suspend(() => {
+        const rows: Array<JournalEntry> = []
+        const updates: Array<Order.Order> = []
+        for (const e of events) {
+          const orderId = resolve(e)
+          if (orderId === undefined) {
+            // Not ours yet (the Created event is on its way) or another client's: keep it until the order appears.
+            const list = orphans.get(e.orderId) ?? []
+            list.push(e.event)
+            orphans.set(e.orderId, list)
+            if (orphans.size > MAX_ORPHAN_ORDERS) orphans.delete(orphans.keys().next().value!)
+            continue
+          }
+          const entry = orders.get(orderId)!
+          const before = entry.order
+          rows.push(...applyAll(orderId, entry, [e.event]))
+          if (entry.order !== before) updates.push(entry.order)
         }
-        const entry = orders.get(orderId)!
-        const before = entry.order
-        const rows = applyAll(orderId, entry, [e.event])
-        yield* journal.append(rows)
-        evict()
-        if (entry.order !== before) yield* publish(entry.order)
+        if (rows.length === 0) return Effect.void
+        return Effect.map(journal.append(rows), () => {
+          evict()
+          for (const o of updates) publish(o)
+        })
       })
     )
+
+  const ingest = (e: BrokerEvent) => ingestAll([e])
 
   const get = (orderId: number) =>
     Effect.suspend(() => {
@@ -270,7 +397,7 @@ export const make = Effect.gen(function* () {
   const started = yield* Deferred.make<void>()
   yield* Effect.forkScoped(
     Deferred.succeed(started, undefined).pipe(
-      Effect.andThen(Effect.forever(Effect.flatMap(pull, (batch) => Effect.forEach(batch, ingest, { discard: true })))),
+      Effect.andThen(Effect.forever(Effect.flatMap(pull, ingestAll))),
       Effect.catchCause((cause) => Effect.logDebug("OrderBook: broker event stream ended", cause))
     )
   )
@@ -299,6 +426,7 @@ export const make = Effect.gen(function* () {
       }
       return out
     }),
+    openCount: Effect.sync(() => open.size),
     list: Effect.sync(() => [...orders.values()].map((e) => e.order).sort((a, b) => a.orderId - b.orderId)),
     log: (orderId) =>
       Effect.suspend(() => {
@@ -310,7 +438,8 @@ export const make = Effect.gen(function* () {
       }),
     anomalies: Effect.sync(() => [...anomalies]),
     changes: Stream.fromPubSub(pubsub),
-    watch
+    watch,
+    awaitOrder
   })
 })
 

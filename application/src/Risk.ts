@@ -3,7 +3,7 @@
  * per order, buying power. Each refusal names the rule, the number it saw and the limit.
  * @module
  */
-import { type ComboOrder, Order, OrderStatus, Payoff, Price } from "@spreads/domain"
+import { type ComboOrder, Order, Payoff, Price } from "@spreads/domain"
 import { BigDecimal, Effect } from "effect"
 import { RiskRefused } from "./Errors.ts"
 import type { RiskLimits } from "./Settings.ts"
@@ -28,12 +28,28 @@ export const maxLossDollars = (
     : BigDecimal.toNumberUnsafe(Payoff.dollars(p.maxLoss, quantity, multiplier))
 }
 
-/** Runs every configured check; `openOrders` are the orders currently live, `price` the price risk is judged at. */
+/**
+ * The orders currently live, as risk needs them: how many, and (only when buying power is checked) which. Building the
+ * list costs a pass over every open order, so a caller passes it only when {@link needsOpenOrders} says so.
+ */
+export interface OpenOrders {
+  readonly count: number
+  readonly orders: ReadonlyArray<Order.Order>
+}
+
+/** True when the limits judge an order against the orders already open (buying power), not just their number. */
+export const needsOpenOrders = (limits: RiskLimits): boolean => limits.buyingPower !== undefined
+
+/** True when the limits need a price to judge an order at (max loss, buying power). */
+export const needsPrice = (limits: RiskLimits): boolean =>
+  limits.maxLossPerOrder !== undefined || limits.buyingPower !== undefined
+
+/** Runs every configured check; `open` are the orders currently live, `price` the price risk is judged at. */
 export const checkRisk = (
   limits: RiskLimits,
   order: ComboOrder.ComboOrder,
   price: Price.NetPrice | undefined,
-  openOrders: ReadonlyArray<Order.Order>
+  open: OpenOrders
 ): Effect.Effect<void, RiskRefused> =>
   Effect.gen(function* () {
     if (limits.maxContractsPerOrder !== undefined && order.quantity > limits.maxContractsPerOrder) {
@@ -42,14 +58,13 @@ export const checkRisk = (
         message: `order for ${order.quantity} contracts is over the limit of ${limits.maxContractsPerOrder} per order`
       })
     }
-    const open = openOrders.filter((o) => OrderStatus.isOpen(o.status))
-    if (limits.maxOpenOrders !== undefined && open.length >= limits.maxOpenOrders) {
+    if (limits.maxOpenOrders !== undefined && open.count >= limits.maxOpenOrders) {
       return yield* new RiskRefused({
         rule: "MaxOpenOrders",
-        message: `${open.length} orders are already open, the limit is ${limits.maxOpenOrders}; cancel some first`
+        message: `${open.count} orders are already open, the limit is ${limits.maxOpenOrders}; cancel some first`
       })
     }
-    if (limits.maxLossPerOrder === undefined && limits.buyingPower === undefined) return
+    if (!needsPrice(limits)) return
     if (price === undefined) {
       return yield* new RiskRefused({
         rule: "MaxLoss",
@@ -70,7 +85,7 @@ export const checkRisk = (
       })
     }
     if (limits.buyingPower !== undefined) {
-      const committed = open.reduce((acc, o) => {
+      const committed = open.orders.reduce((acc, o) => {
         const p = o.limitPrice ?? o.combo.limitPrice
         const l = p === undefined ? undefined : maxLossDollars(o.combo, p, Order.remaining(o))
         return acc + (l ?? 0)

@@ -39,7 +39,7 @@ import { dateOfDay, dayOfDate } from "./MarketHours.ts"
 import * as SimConfig from "./SimConfig.ts"
 import { SimControl, type PriceInput, type QuoteInput } from "./SimControl.ts"
 import { SimEngine } from "./SimEngine.ts"
-import { SimMarket, simContract, type SimContract } from "./SimMarket.ts"
+import { qualified, SimMarket, simContract, type SimContract } from "./SimMarket.ts"
 import { snapshot } from "./SimOrder.ts"
 import * as SimState from "./SimState.ts"
 import * as V from "./Validation.ts"
@@ -141,25 +141,24 @@ export const make = (
           )
     )
 
-    const nextOrderId = connected.pipe(
-      Effect.map(() => engine.nextOrderId()),
-      Effect.withSpan("SimBroker.nextOrderId")
-    )
+    const nextOrderId = connected.pipe(Effect.map(() => engine.nextOrderId()))
 
-    const qualify = Effect.fn("SimBroker.qualify")(function* (spread: Strategy.OptionSpread) {
+    const qualify = Effect.fnUntraced(function* (spread: Strategy.OptionSpread) {
       yield* connected
       const t = now()
       const legs: Array<Strategy.SpreadLeg> = []
+      let changed = false
       for (const leg of spread.legs) {
-        const c = simContract(leg.contract)
-        const bad = describeListing(market, c, t)
+        const bad = describeListing(market, simContract(leg.contract), t)
         if (bad !== undefined) return yield* bad
-        legs.push({ ...leg, contract: { ...leg.contract, conId: c.conId } })
+        const contract = qualified(leg.contract)
+        changed ||= contract !== leg.contract
+        legs.push(contract === leg.contract ? leg : { ...leg, contract })
       }
-      return { ...spread, legs }
+      return changed ? { ...spread, legs } : spread
     })
 
-    const place = Effect.fn("SimBroker.place")(function* (orderId: number, order: ComboOrder.ComboOrder) {
+    const place = Effect.fnUntraced(function* (orderId: number, order: ComboOrder.ComboOrder) {
       yield* connected
       const refused = engine.place(orderId, order, now())
       if (refused !== undefined) {
@@ -172,25 +171,21 @@ export const make = (
       yield* pump
     })
 
-    const modify = Effect.fn("SimBroker.modify")(function* (orderId: number, order: ComboOrder.ComboOrder) {
+    const modify = Effect.fnUntraced(function* (orderId: number, order: ComboOrder.ComboOrder) {
       yield* connected
       engine.modify(orderId, order, now())
       yield* pump
     })
 
-    const cancel = Effect.fn("SimBroker.cancel")(function* (orderId: number) {
+    const cancel = Effect.fnUntraced(function* (orderId: number) {
       yield* connected
       engine.cancel(orderId, now())
       yield* pump
     })
 
-    const cancelAll = connected.pipe(
-      Effect.andThen(Effect.sync(() => engine.cancelAll(now()))),
-      Effect.andThen(pump),
-      Effect.withSpan("SimBroker.cancelAll")
-    )
+    const cancelAll = connected.pipe(Effect.andThen(Effect.sync(() => engine.cancelAll(now()))), Effect.andThen(pump))
 
-    const whatIf = Effect.fn("SimBroker.whatIf")(function* (
+    const whatIf = Effect.fnUntraced(function* (
       order: ComboOrder.ComboOrder
     ): Effect.fn.Return<WhatIfResult, BrokerError> {
       yield* connected
@@ -235,7 +230,7 @@ export const make = (
       subscribe: Effect.map(PubSub.subscribe(pubsub), Stream.fromSubscription)
     })
 
-    const quote = Effect.fn("SimMarketData.quote")(function* (
+    const quote = Effect.fnUntraced(function* (
       contract: Contract.OptionContract
     ): Effect.fn.Return<OptionQuote, BrokerError> {
       yield* connected
@@ -254,14 +249,14 @@ export const make = (
       }
     })
 
-    const underlyingPrice = Effect.fn("SimMarketData.underlyingPrice")(function* (underlying: Values.Underlying) {
+    const underlyingPrice = Effect.fnUntraced(function* (underlying: Values.Underlying) {
       yield* connected
       const spot = market.spot(underlying, now())
       if (spot === undefined) return yield* noDefinition(`${underlying} is not an underlying of the simulated market.`)
       return centsDecimal(Math.round(spot * 100))
     })
 
-    const chain = Effect.fn("SimMarketData.chain")(function* (underlying: Values.Underlying, expiry?: Contract.Expiry) {
+    const chain = Effect.fnUntraced(function* (underlying: Values.Underlying, expiry?: Contract.Expiry) {
       yield* connected
       const listed = market.chain(underlying, now())
       if (listed === undefined)
@@ -294,7 +289,7 @@ export const make = (
           market.setSpot(underlying, cents / 100, t)
         }),
       setMarketOpen: (open) => changed(() => (engine.marketOpen = open)),
-      setQuote: Effect.fn("SimControl.setQuote")(function* (contract: Contract.OptionContract, q: QuoteInput) {
+      setQuote: Effect.fnUntraced(function* (contract: Contract.OptionContract, q: QuoteInput) {
         const c = simContract(contract)
         const bad = describeListing(market, c, now())
         if (bad !== undefined) return yield* bad
@@ -324,7 +319,7 @@ export const make = (
         Effect.andThen(pump)
       ),
       exportState: Effect.sync(() => SimState.capture(engine, now())),
-      importState: Effect.fn("SimControl.importState")(function* (json: unknown) {
+      importState: Effect.fnUntraced(function* (json: unknown) {
         const state = SimState.decode(json)
         if (Result.isFailure(state)) return yield* state.failure
         offset = state.success.now - clock.currentTimeMillisUnsafe()

@@ -96,6 +96,15 @@ const strikeCentsOf = (d: BigDecimal.BigDecimal): number => {
 
 const contracts = new WeakMap<Contract.OptionContract, SimContract>()
 
+/** The same contract with the simulator's conId on it, sharing the cached view (so a qualified leg is not re-parsed). */
+export const qualified = (c: Contract.OptionContract): Contract.OptionContract => {
+  const sc = simContract(c)
+  if (c.conId === sc.conId) return c
+  const q = { ...c, conId: sc.conId }
+  contracts.set(q, sc)
+  return q
+}
+
 /** The simulator's view of a contract (cached per contract object). The conId is a hash of the contract key. */
 export const simContract = (c: Contract.OptionContract): SimContract => {
   const cached = contracts.get(c)

@@ -7,10 +7,11 @@ import { ComboOrder, OrderStatus, OrderView, Payoff, type Price, type Strategy, 
 import { Clock, Effect, Option, Random, Result } from "effect"
 import { BrokerError, type JournalError, type OrderNotFound, OrderRejected, type RiskRefused } from "../Errors.ts"
 import { OrderBook } from "../OrderBook.ts"
+import { traced } from "../Tracing.ts"
 import { Broker } from "../ports/Broker.ts"
 import { MarketData } from "../ports/MarketData.ts"
 import { OrderJournal } from "../ports/OrderJournal.ts"
-import { checkRisk } from "../Risk.ts"
+import { checkRisk, needsOpenOrders, needsPrice } from "../Risk.ts"
 import { Settings } from "../Settings.ts"
 import { awaitOrder } from "./Waiting.ts"
 import type { ValidationError } from "@spreads/domain"
@@ -53,20 +54,24 @@ export const newOrderRef = Effect.gen(function* () {
 })
 
 /** Validates the input into a ComboOrder (without sending anything). */
-export const validateOrder = Effect.fn("validateOrder")(function* (input: PlaceSpreadInput) {
-  const orderRef = input.orderRef ?? (yield* newOrderRef)
-  const result = ComboOrder.makeComboOrder({ ...input, orderRef })
-  if (Result.isFailure(result)) return yield* result.failure
-  return result.success
-})
+export const validateOrder = traced("validateOrder")(
+  Effect.fnUntraced(function* (input: PlaceSpreadInput) {
+    const orderRef = input.orderRef ?? (yield* newOrderRef)
+    const result = ComboOrder.makeComboOrder({ ...input, orderRef })
+    if (Result.isFailure(result)) return yield* result.failure
+    return result.success
+  })
+)
 
 /** The price risk is judged at: the limit, or the natural price from current leg quotes for a market order. */
-export const riskPrice = Effect.fn("riskPrice")(function* (order: ComboOrder.ComboOrder) {
-  if (order.limitPrice !== undefined) return order.limitPrice
-  const md = yield* MarketData
-  const quotes = yield* Effect.forEach(order.spread.legs, (l) => md.quote(l.contract))
-  return Payoff.naturalPrice(Payoff.comboQuote(order.spread, quotes), order.action)
-})
+export const riskPrice = traced("riskPrice")(
+  Effect.fnUntraced(function* (order: ComboOrder.ComboOrder) {
+    if (order.limitPrice !== undefined) return order.limitPrice
+    const md = yield* MarketData
+    const quotes = yield* Effect.forEach(order.spread.legs, (l) => md.quote(l.contract))
+    return Payoff.naturalPrice(Payoff.comboQuote(order.spread, quotes), order.action)
+  })
+)
 
 /** How many ids {@link freshOrderId} takes from the broker, at most, to get past the journal's. */
 const MAX_ID_SKIPS = 100_000
@@ -96,55 +101,60 @@ const freshOrderId = Effect.gen(function* () {
  * passed: then the order is returned as it stands, still PendingSubmit). A rejection fails with OrderRejected, the
  * order staying on record with its IB code and reason.
  */
-export const placeSpreadOrder = Effect.fn("placeSpreadOrder")(function* (input: PlaceSpreadInput) {
-  yield* requireConnected
-  const broker = yield* Broker
-  const book = yield* OrderBook
-  const journal = yield* OrderJournal
-  const settings = yield* Settings
-  const order = yield* validateOrder(input)
+export const placeSpreadOrder = traced("placeSpreadOrder")(
+  Effect.fnUntraced(function* (input: PlaceSpreadInput) {
+    yield* requireConnected
+    const broker = yield* Broker
+    const book = yield* OrderBook
+    const journal = yield* OrderJournal
+    const settings = yield* Settings
+    const order = yield* validateOrder(input)
 
-  // Exactly once: an orderRef already on record is that order, never a second one.
-  const known = yield* book.findByRef(order.orderRef)
-  if (Option.isSome(known)) return OrderView.toView(known.value)
-  const journaled = yield* journal.findByRef(order.orderRef)
-  if (journaled !== undefined) return OrderView.toView(yield* book.get(journaled))
+    // Exactly once: an orderRef already on record is that order, never a second one.
+    const known = yield* book.findByRef(order.orderRef)
+    if (Option.isSome(known)) return OrderView.toView(known.value)
+    const journaled = yield* journal.findByRef(order.orderRef)
+    if (journaled !== undefined) return OrderView.toView(yield* book.get(journaled))
 
-  const needsPrice = settings.risk.maxLossPerOrder !== undefined || settings.risk.buyingPower !== undefined
-  const price = needsPrice ? yield* riskPrice(order).pipe(Effect.option) : Option.none()
-  yield* checkRisk(settings.risk, order, Option.getOrUndefined(price) ?? order.limitPrice, yield* book.openOrders)
+    const price = needsPrice(settings.risk) ? yield* riskPrice(order).pipe(Effect.option) : Option.none()
+    const open = {
+      count: yield* book.openCount,
+      orders: needsOpenOrders(settings.risk) ? yield* book.openOrders : []
+    }
+    yield* checkRisk(settings.risk, order, Option.getOrUndefined(price) ?? order.limitPrice, open)
 
-  const spread = yield* broker.qualify(order.spread)
-  const qualified: ComboOrder.ComboOrder = { ...order, spread }
-  const orderId = yield* freshOrderId
-  const now = yield* Clock.currentTimeMillis
-  // The intent is journaled before anything is sent (outbox).
-  yield* book.create(orderId, { _tag: "Created", at: now, orderId: orderId as Values.OrderId, order: qualified })
-  yield* broker.place(orderId, qualified).pipe(
-    Effect.tapError((e) =>
-      Effect.gen(function* () {
-        const at = yield* Clock.currentTimeMillis
-        yield* book.ingest({ orderId, event: { _tag: "Rejected", at, code: e.code ?? 0, reason: e.message } })
-        yield* journal.markSent(orderId)
-      }).pipe(Effect.ignore)
+    const spread = yield* broker.qualify(order.spread)
+    const qualified: ComboOrder.ComboOrder = { ...order, spread }
+    const orderId = yield* freshOrderId
+    const now = yield* Clock.currentTimeMillis
+    // The intent is journaled before anything is sent (outbox).
+    yield* book.create(orderId, { _tag: "Created", at: now, orderId: orderId as Values.OrderId, order: qualified })
+    yield* broker.place(orderId, qualified).pipe(
+      Effect.tapError((e) =>
+        Effect.gen(function* () {
+          const at = yield* Clock.currentTimeMillis
+          yield* book.ingest({ orderId, event: { _tag: "Rejected", at, code: e.code ?? 0, reason: e.message } })
+          yield* journal.markSent(orderId)
+        }).pipe(Effect.ignore)
+      )
     )
-  )
-  yield* journal.markSent(orderId)
+    yield* journal.markSent(orderId)
 
-  const acked = yield* awaitOrder(orderId, (o) => o.status !== "PendingSubmit", settings.ackTimeoutMs)
-  const current = Option.isSome(acked) ? acked.value : yield* book.get(orderId)
-  if (current.status === "Rejected" || current.status === "Inactive") {
-    const code = current.rejection?.code ?? 0
-    const reason = current.rejection?.reason ?? current.status
-    return yield* new OrderRejected({
-      orderId,
-      code,
-      reason,
-      message: `order ${orderId} was rejected by the broker (IB ${code}): ${reason}`
-    })
-  }
-  return OrderView.toView(current)
-})
+    const acked = yield* awaitOrder(orderId, (o) => o.status !== "PendingSubmit", settings.ackTimeoutMs)
+    const current = Option.isSome(acked) ? acked.value : yield* book.get(orderId)
+    if (current.status === "Rejected" || current.status === "Inactive") {
+      const code = current.rejection?.code ?? 0
+      const reason = current.rejection?.reason ?? current.status
+      return yield* new OrderRejected({
+        orderId,
+        code,
+        reason,
+        message: `order ${orderId} was rejected by the broker (IB ${code}): ${reason}`
+      })
+    }
+    return OrderView.toView(current)
+  })
+)
 
 /** True for a status the acknowledgement wait stops at. Exposed for adapters' tests. */
 export const isAcknowledged = (s: OrderStatus.OrderStatus): boolean => s !== "PendingSubmit"

@@ -5,32 +5,41 @@
 import { OrderStatus, OrderView } from "@spreads/domain"
 import { Effect, Stream } from "effect"
 import { OrderBook } from "../OrderBook.ts"
+import { traced } from "../Tracing.ts"
 import { Broker } from "../ports/Broker.ts"
 
 /** The next order id from the broker (the seed's get_next_order_id). */
-export const nextOrderId = Effect.fn("nextOrderId")(function* () {
-  const broker = yield* Broker
-  return yield* broker.nextOrderId
-})
+export const nextOrderId = traced("nextOrderId")(
+  Effect.fnUntraced(function* () {
+    const broker = yield* Broker
+    return yield* broker.nextOrderId
+  })
+)
 
 /** The order's view (the seed's order record). An unknown id fails with OrderNotFound, never an empty record. */
-export const getOrderStatus = Effect.fn("getOrderStatus")(function* (orderId: number) {
-  const book = yield* OrderBook
-  return OrderView.toView(yield* book.get(orderId))
-})
+export const getOrderStatus = traced("getOrderStatus")(
+  Effect.fnUntraced(function* (orderId: number) {
+    const book = yield* OrderBook
+    return OrderView.toView(yield* book.get(orderId))
+  })
+)
 
 /** Every order known, by id; `open: true` keeps only orders that may still trade. */
-export const listOrders = Effect.fn("listOrders")(function* (options: { readonly open?: boolean } = {}) {
-  const book = yield* OrderBook
-  const all = yield* book.list
-  return all.filter((o) => !options.open || OrderStatus.isOpen(o.status)).map(OrderView.toView)
-})
+export const listOrders = traced("listOrders")(
+  Effect.fnUntraced(function* (options: { readonly open?: boolean } = {}) {
+    const book = yield* OrderBook
+    const all = yield* book.list
+    return all.filter((o) => !options.open || OrderStatus.isOpen(o.status)).map(OrderView.toView)
+  })
+)
 
 /** The events an order has seen, in arrival order. */
-export const orderEvents = Effect.fn("orderEvents")(function* (orderId: number) {
-  const book = yield* OrderBook
-  return yield* book.log(orderId)
-})
+export const orderEvents = traced("orderEvents")(
+  Effect.fnUntraced(function* (orderId: number) {
+    const book = yield* OrderBook
+    return yield* book.log(orderId)
+  })
+)
 
 /**
  * The order's view now, then after every change, ending once it is terminal. Consecutive identical views are

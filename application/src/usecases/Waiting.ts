@@ -4,7 +4,7 @@
  * @module
  */
 import type { Order } from "@spreads/domain"
-import { Effect, Option, Stream } from "effect"
+import { Effect, type Option } from "effect"
 import type { OrderNotFound } from "../Errors.ts"
 import { OrderBook } from "../OrderBook.ts"
 
@@ -17,8 +17,4 @@ export const awaitOrder = (
   done: (o: Order.Order) => boolean,
   timeoutMs: number
 ): Effect.Effect<Option.Option<Order.Order>, OrderNotFound, OrderBook> =>
-  Effect.gen(function* () {
-    const book = yield* OrderBook
-    const first = yield* book.watch(orderId).pipe(Stream.filter(done), Stream.runHead, Effect.timeoutOption(timeoutMs))
-    return Option.flatten(first)
-  })
+  OrderBook.use((book) => book.awaitOrder(orderId, done, timeoutMs))
