@@ -6,16 +6,19 @@
  */
 import { Context, Layer } from "effect"
 
-/** Pre-trade risk limits. Undefined means no limit. Money is in the account currency (dollars). */
+/**
+ * Pre-trade risk limits. Undefined means no limit: `Settings.layer({ risk: { maxOpenOrders: undefined } })` lifts a
+ * default limit. Money is in the account currency (dollars).
+ */
 export interface RiskLimits {
   /** Most combos in one order. */
-  readonly maxContractsPerOrder?: number
+  readonly maxContractsPerOrder?: number | undefined
   /** Most orders open at once. */
-  readonly maxOpenOrders?: number
+  readonly maxOpenOrders?: number | undefined
   /** Largest possible loss of one order at expiry (max loss x multiplier x quantity). */
-  readonly maxLossPerOrder?: number
+  readonly maxLossPerOrder?: number | undefined
   /** Money available to cover the max loss of all open orders plus this one. */
-  readonly buyingPower?: number
+  readonly buyingPower?: number | undefined
 }
 
 /** All settings. Times are milliseconds of Effect Clock time (virtual in tests and the simulator). */
@@ -48,6 +51,9 @@ export const Settings = Context.Reference<SettingsShape>("@spreads/application/S
   defaultValue: () => defaults
 })
 
-/** A layer setting some fields over the defaults. */
+/**
+ * A layer setting some fields over the defaults. Risk limits merge one by one over the default limits; a limit given
+ * as `undefined` is lifted.
+ */
 export const layer = (partial: Partial<SettingsShape>): Layer.Layer<never> =>
   Layer.succeed(Settings, { ...defaults, ...partial, risk: { ...defaults.risk, ...partial.risk } })
