@@ -26,6 +26,8 @@ import { Timers, type Timer } from "./SimTimers.ts"
 import * as V from "./Validation.ts"
 
 const MINUTE = 60_000
+/** Stale evaluations below this many are left to fall due. */
+const PRUNE_FLOOR = 512
 const PERM = Random.purpose("perm-id")
 
 /** The broker engine. */
@@ -67,13 +69,35 @@ export class SimEngine {
 
   // ---------------------------------------------------------------------------------------------- time and market
 
-  /** Runs every timer due at or before `now`, in order. */
+  /** Runs every timer due at or before `now`, in order, then drops stale timers if they have piled up. */
   advance(now: number): void {
     for (;;) {
       const e = this.timers.next(now)
-      if (e === undefined) return
+      if (e === undefined) break
       this.run(e.at, e.item)
     }
+    this.prune()
+  }
+
+  /** Evaluation timers on the agenda; at most one per open order is live, the rest are stale. */
+  private evals = 0
+
+  /**
+   * Drops evaluations that can no longer do anything (the order finished, or was re-scheduled since), so an order
+   * that finished long before its next evaluation (one held for tomorrow's open, say) holds no memory until then.
+   * Amortised: it runs only once stale evaluations are at least half the agenda, and removes them all.
+   */
+  private prune(): void {
+    const stale = this.evals - this.open.size
+    if (stale <= PRUNE_FLOOR || stale * 2 < this.timers.size) return
+    let kept = 0
+    this.timers.retain((t) => {
+      if (t.kind !== "eval") return true
+      const live = t.token === t.o.token && !isDone(t.o.status)
+      if (live) kept++
+      return live
+    })
+    this.evals = kept
   }
 
   /** Is the market open at `ms` (the session clock, or the forced state)? */
@@ -214,6 +238,7 @@ export class SimEngine {
       case "ack":
         return this.acknowledge(t.o, at)
       case "eval":
+        this.evals--
         if (t.token === t.o.token) this.evaluate(t.o, at)
         return
       case "cancel":
@@ -271,6 +296,7 @@ export class SimEngine {
   private schedule(o: SimOrder, at: number): void {
     o.token++
     o.nextEvalAt = at
+    this.evals++
     this.timers.push(at, { kind: "eval", o, token: o.token })
   }
 

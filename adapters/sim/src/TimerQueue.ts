@@ -69,6 +69,11 @@ export class TimerQueue<A> {
     return top
   }
 
+  /** Keeps only the timers `keep` accepts, in the same order (a sorted array is a heap). O(n log n). */
+  retain(keep: (item: A) => boolean): void {
+    this.heap = this.heap.filter((e) => keep(e.item)).sort((a, b) => (before(a, b) ? -1 : before(b, a) ? 1 : 0))
+  }
+
   /** Drops every timer. */
   clear(): void {
     this.heap = []
