@@ -2,7 +2,7 @@
  * Option contracts and their expiry dates.
  * @module
  */
-import { Result, Schema } from "effect"
+import { BigDecimal, Result, Schema } from "effect"
 import { invalid, showInput, type ValidationError } from "./Errors.ts"
 import { type Decimal, format, parsePositivePrice } from "./Price.ts"
 import { Right, Underlying } from "./Values.ts"
@@ -140,8 +140,13 @@ export const optionContract = (
 /** A stable key for a contract, whether or not it has a conId: `AAPL 2026-12-18 150.00 C`. */
 export const contractKey = (c: OptionContract): string => `${c.underlying} ${c.expiry} ${format(c.strike)} ${c.right}`
 
-/** IB's local symbol (OCC style): `AAPL  261218C00150000`. */
+/**
+ * IB's local symbol (OCC style): `AAPL  261218C00150000`. The strike is written in thousandths (8 digits); OCC has no
+ * place for a fourth decimal, so a strike such as 12.3455 is written as its thousandths, 12.345.
+ */
 export const occSymbol = (c: OptionContract): string => {
-  const strike = (Number(format(c.strike, 3).replace(".", "")) || 0).toString().padStart(8, "0")
+  const n = BigDecimal.normalize(c.strike)
+  const thousandths = n.scale <= 3 ? n.value * 10n ** BigInt(3 - n.scale) : n.value / 10n ** BigInt(n.scale - 3)
+  const strike = thousandths.toString().padStart(8, "0")
   return `${c.underlying.padEnd(6, " ")}${toIbExpiry(c.expiry).slice(2)}${c.right}${strike}`
 }

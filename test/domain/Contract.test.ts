@@ -204,7 +204,9 @@ describe("Contract", () => {
       { symbol: "AAPL", strike: "150", right: "C", key: "AAPL 2026-12-18 150.00 C", occ: "AAPL  261218C00150000" },
       { symbol: "BRK B", strike: "412.5", right: "P", key: "BRK B 2026-12-18 412.50 P", occ: "BRK B 261218P00412500" },
       { symbol: "SPY", strike: "0.5", right: "P", key: "SPY 2026-12-18 0.50 P", occ: "SPY   261218P00000500" },
-      { symbol: "NDX", strike: "21000", right: "C", key: "NDX 2026-12-18 21000.00 C", occ: "NDX   261218C21000000" }
+      { symbol: "NDX", strike: "21000", right: "C", key: "NDX 2026-12-18 21000.00 C", occ: "NDX   261218C21000000" },
+      { symbol: "XYZ", strike: "12.345", right: "C", key: "XYZ 2026-12-18 12.345 C", occ: "XYZ   261218C00012345" },
+      { symbol: "XYZ", strike: "12.3456", right: "P", key: "XYZ 2026-12-18 12.3456 P", occ: "XYZ   261218P00012345" }
     ] as const)("$symbol $strike $right -> key '$key', OCC '$occ'", ({ symbol, strike, right, key, occ }) => {
       const [k] = ks(strike)
       const c = optionContract(make.underlying(symbol), expiry("2026-12-18"), k!, right)
