@@ -1,15 +1,12 @@
 import { assert, describe, it } from "@effect/vitest"
 import { cancelOrder, OrderBook, placeSpreadOrder, RiskRefused, Settings } from "@spreads/application"
 import { Price } from "@spreads/domain"
-import { runVirtual, simLayer } from "@spreads/testing"
+import { runVirtual, type ScenarioServices, simLayer } from "@spreads/testing"
 import { Effect, Layer } from "effect"
 import { bullCall } from "../sim/fixtures.ts"
 
 /** The simulator with some settings over the defaults, in virtual time. */
-const withSettings = <A, E>(
-  settings: Partial<Settings.SettingsShape>,
-  body: Effect.Effect<A, E, OrderBook.OrderBook>
-) =>
+const withSettings = <A, E>(settings: Partial<Settings.SettingsShape>, body: Effect.Effect<A, E, ScenarioServices>) =>
   runVirtual(body).pipe(Effect.provide(Layer.merge(simLayer({ config: { priceMotion: 0 } }), Settings.layer(settings))))
 
 /** A resting limit order (far below the market: it stays open). */
@@ -22,7 +19,7 @@ const resting = (quantity = 1) =>
     limitPrice: Price.debit("0.05")
   })
 
-const refusal = <A, E>(effect: Effect.Effect<A, E | RiskRefused, OrderBook.OrderBook>) =>
+const refusal = <A, E, R>(effect: Effect.Effect<A, E | RiskRefused, R>) =>
   Effect.flip(effect).pipe(
     Effect.map((e) => {
       assert.instanceOf(e, RiskRefused, String(e))

@@ -110,9 +110,8 @@ export const placeSpreadOrder = traced("placeSpreadOrder")(
     const settings = yield* Settings
     const order = yield* validateOrder(input)
 
-    // Exactly once: an orderRef already on record is that order, never a second one.
-    const known = yield* book.findByRef(order.orderRef)
-    if (Option.isSome(known)) return OrderView.toView(known.value)
+    // Exactly once: an orderRef already on record is that order, never a second one. The journal is asked (every
+    // order is journaled before the OrderBook holds it), and a journal that cannot answer stops the placement.
     const journaled = yield* journal.findByRef(order.orderRef)
     if (journaled !== undefined) return OrderView.toView(yield* book.get(journaled))
 
