@@ -308,7 +308,59 @@ export const apply = (o: Order, e: OrderEvent): Result.Result<Order, OrderError>
         })
       )
     }
+    case "TermsReconciled":
+      return reconcileTerms(o, e)
   }
+}
+
+/** The order without its pending modify. */
+const settled = ({ pendingModify: _, ...rest }: Order): Order => rest
+
+/** The same net price (both absent counts as the same). */
+const sameNet = (a: NetPrice | undefined, b: NetPrice | undefined): boolean =>
+  a === undefined || b === undefined ? a === b : a._tag === b._tag && BigDecimal.equals(a.amount, b.amount)
+
+/**
+ * The broker's terms, found by reconciliation. They replace ours in any state (they are facts about the order, even a
+ * finished one); a pending modify they carry out is settled as its confirmation would have settled it. An order our
+ * own fills completed under the old terms is reopened when the new quantity is larger (the broker still works the
+ * rest); one the broker reported Filled before its executions reached us stays Filled (they are on their way). A live
+ * order the new quantity leaves with nothing more to fill is complete. A quantity below the fills we hold is refused:
+ * our fills and the broker's terms disagree.
+ */
+const reconcileTerms = (
+  o: Order,
+  e: Extract<OrderEvent, { _tag: "TermsReconciled" }>
+): Result.Result<Order, OrderError> => {
+  const quantity = e.quantity ?? o.quantity
+  const limitPrice = e.limitPrice ?? o.limitPrice
+  if (quantity < o.filled) {
+    return Result.fail(invalid("quantity", `the broker's quantity ${quantity} is below the ${o.filled} we hold filled`))
+  }
+  if (e.limitPrice !== undefined && o.combo.orderType === "MARKET") {
+    return Result.fail(invalid("limitPrice", "the broker reports a limit price for a MARKET order"))
+  }
+  const pending = o.pendingModify
+  const settles =
+    pending !== undefined &&
+    (pending.quantity ?? o.quantity) === quantity &&
+    sameNet(pending.limitPrice ?? o.limitPrice, limitPrice)
+  if (!settles && quantity === o.quantity && sameNet(limitPrice, o.limitPrice)) return Result.succeed(bump(o))
+  // Settling a pending modify moves the order as a confirmation would (PendingReplace resumes; elsewhere it is inert).
+  const moved = settles ? move(o, "Modified", e.at) : Result.succeed(o)
+  return Result.flatMap(moved, (n) => {
+    const next: Order = { ...(settles ? settled(n) : n), quantity, ...(limitPrice === undefined ? {} : { limitPrice }) }
+    if (next.status === "Filled" && o.filled === o.quantity && quantity > o.filled) {
+      return Result.map(move(next, "Reopened", e.at), (m) => {
+        const { filledAt: _f, doneAt: _d, ...open } = m
+        return bump(open)
+      })
+    }
+    if (!isTerminal(next.status) && next.filled === quantity && next.filled > 0) {
+      return Result.map(move(next, "FullFill", e.at), (m) => bump({ ...m, filledAt: e.at }))
+    }
+    return Result.succeed(bump(next))
+  })
 }
 
 /**

@@ -56,7 +56,14 @@ export const OrderEvent = Schema.TaggedUnion({
   /** Contact with the broker was lost while the order was live. */
   ContactLost: { at: At },
   /** The broker's own view after a reconnect or restart; it overrides ours for live orders. */
-  Reconciled: { at: At, status: OrderStatus }
+  Reconciled: { at: At, status: OrderStatus },
+  /**
+   * The order's terms as the broker holds them, found by reconciliation after a reconnect or restart: a modify it
+   * confirmed while its confirmation could not reach us. They replace ours (a pending modify they match is
+   * settled); an order our fills completed under the old, smaller quantity is working again (Filled -> PartiallyFilled).
+   * Fills arrive as their own events.
+   */
+  TermsReconciled: { at: At, quantity: Schema.optionalKey(Quantity), limitPrice: Schema.optionalKey(NetPrice) }
 })
 /** @see {@link OrderEvent} */
 export type OrderEvent = typeof OrderEvent.Type

@@ -8,6 +8,9 @@
  * - Fills are accepted before the acknowledgement (IB can send executions before openOrder).
  * - Stale or duplicate broker events never move an order backwards: they leave the state as it is.
  * - Terminal states absorb every broker event; only the trader's own requests on them are illegal.
+ * - One way leads out of a terminal state: Filled --Reopened--> PartiallyFilled, when reconciliation finds the broker
+ *   still working more than we counted filled (a quantity raise it confirmed while contact was lost: our Filled was
+ *   reached under terms the broker had already replaced). No broker event reopens an order; only that finding does.
  * - Unknown means contact was lost; any report from the broker resolves it.
  * @module
  */
@@ -47,7 +50,8 @@ export const StatusEvent = Schema.Literals([
   "ModifyRejected",
   "Rejected",
   "Inactive",
-  "ContactLost"
+  "ContactLost",
+  "Reopened"
 ])
 /** @see {@link StatusEvent} */
 export type StatusEvent = typeof StatusEvent.Type
@@ -64,8 +68,9 @@ export interface Edge {
 }
 
 const TERMINAL: ReadonlyArray<OrderStatus> = ["Filled", "Cancelled", "ApiCancelled", "Rejected", "Inactive"]
+/** Events the broker reports. Not the trader's requests, nor Reopened (a conclusion of reconciliation). */
 const BROKER_EVENTS: ReadonlyArray<StatusEvent> = StatusEvent.literals.filter(
-  (e) => e !== "CancelRequested" && e !== "ModifyRequested"
+  (e) => e !== "CancelRequested" && e !== "ModifyRequested" && e !== "Reopened"
 )
 
 const e = (from: OrderStatus, on: StatusEvent, to: Target, why?: string): Edge =>
@@ -155,6 +160,12 @@ export const TABLE: ReadonlyArray<Edge> = [
   ...endings("PendingReplace"),
   // Terminal states absorb every broker event (late fills are still recorded on the order, the state stays).
   ...TERMINAL.flatMap((t) => BROKER_EVENTS.map((ev) => e(t, ev, "same", "terminal: absorbed"))),
+  e(
+    "Filled",
+    "Reopened",
+    "PartiallyFilled",
+    "reconcile: the broker still works a larger quantity (a raise confirmed while contact was lost); our Filled came from the old terms"
+  ),
   // Contact lost: whatever the broker reports next is the truth.
   e("Unknown", "PreSubmitted", "PreSubmitted"),
   e("Unknown", "Submitted", "Submitted"),
@@ -197,7 +208,10 @@ export const transition = (
 const describeEvent = (on: StatusEvent): string =>
   on === "CancelRequested" ? "a cancel request" : on === "ModifyRequested" ? "a modify request" : `the event ${on}`
 
-/** Filled, Cancelled, ApiCancelled, Rejected, Inactive: nothing more will happen. */
+/**
+ * Filled, Cancelled, ApiCancelled, Rejected, Inactive: nothing more will happen (save a Filled order that
+ * reconciliation reopens, see {@link TABLE}).
+ */
 export const isTerminal = (s: OrderStatus): boolean => TERMINAL.includes(s)
 /** Live at the broker, or possibly so (Unknown): may still fill. */
 export const isOpen = (s: OrderStatus): boolean => !isTerminal(s)

@@ -4,6 +4,7 @@ import { OrderEventEnvelope } from "../../domain/src/OrderEvent.ts"
 import { formatNet } from "../../domain/src/Price.ts"
 
 const decode = Schema.decodeUnknownEffect(Schema.toCodecJson(OrderEventEnvelope))
+const encode = Schema.encodeEffect(Schema.toCodecJson(OrderEventEnvelope))
 const fill = (over: Record<string, unknown>) => ({
   orderId: 7,
   event: { _tag: "Filled", at: 1, execId: "e1", quantity: 2, price: { _tag: "Debit", amount: "2.00" }, ...over }
@@ -46,6 +47,28 @@ describe("OrderEvent (journal and wire rows)", () => {
     Effect.gen(function* () {
       const error = yield* Effect.flip(decode(row))
       assert.deepStrictEqual(error.message.split("\n"), lines)
+    })
+  )
+
+  it.effect("the broker's reconciled terms round-trip through the journal's JSON, prices exact", () =>
+    Effect.gen(function* () {
+      const row = {
+        orderId: 7,
+        event: { _tag: "TermsReconciled", at: 5, quantity: 2, limitPrice: { _tag: "Credit", amount: "1.05" } }
+      }
+      const decoded = yield* decode(row)
+      assert.strictEqual(decoded.event._tag, "TermsReconciled")
+      if (decoded.event._tag !== "TermsReconciled") return
+      assert.strictEqual(decoded.event.quantity, 2)
+      assert.strictEqual(formatNet(decoded.event.limitPrice!), "1.05 credit")
+      assert.deepStrictEqual(yield* encode(decoded), row)
+      // Both terms are optional; a bad quantity is refused with its path.
+      assert.deepStrictEqual((yield* decode({ orderId: 7, event: { _tag: "TermsReconciled", at: 5 } })).event, {
+        _tag: "TermsReconciled",
+        at: 5
+      })
+      const error = yield* Effect.flip(decode({ orderId: 7, event: { _tag: "TermsReconciled", at: 5, quantity: 0 } }))
+      assert.isTrue(error.message.endsWith('  at ["event"]["quantity"]'))
     })
   )
 

@@ -52,7 +52,9 @@ describe("OrderStatus", () => {
           key("PendingReplace", "ModifyRequested"),
           key("Unknown", "ModifyRequested"),
           key("PartiallyFilled", "Rejected"),
-          key("PendingReplace", "Rejected")
+          key("PendingReplace", "Rejected"),
+          // Only a Filled order is reopened (by reconciliation); no other state takes Reopened.
+          ...STATES.filter((s) => s !== "Filled").map((s) => key(s, "Reopened"))
         ].sort()
       )
     })
@@ -76,9 +78,20 @@ describe("OrderStatus", () => {
   describe("the real-world rules the table encodes", () => {
     it.each(TERMINAL)("%s absorbs every broker event and refuses the trader's requests", (t) => {
       for (const on of EVENTS) {
+        if (on === "Reopened") continue // not a broker event: see the next test
         const r = transition(t, on, "Submitted")
         if ((REQUESTS as ReadonlyArray<string>).includes(on)) assert.isTrue(Result.isFailure(r), `${t} + ${on}`)
         else assert.strictEqual(Result.getOrThrow(r), t, `${t} + ${on}`)
+      }
+    })
+
+    it("the one way out of a terminal state: reconciliation reopens a Filled order, and nothing else", () => {
+      assert.strictEqual(Result.getOrThrow(transition("Filled", "Reopened", "Submitted")), "PartiallyFilled")
+      assert.isDefined(edge("Filled", "Reopened")?.why)
+      const leaving = TABLE.filter((e) => isTerminal(e.from) && e.to !== "same").map((e) => key(e.from, e.on))
+      assert.deepStrictEqual(leaving, [key("Filled", "Reopened")])
+      for (const s of STATES.filter((s) => s !== "Filled")) {
+        assert.strictEqual(failureOf(transition(s, "Reopened", "Submitted"))._tag, "IllegalTransition", s)
       }
     })
 

@@ -140,7 +140,13 @@ export const ev = {
     message
   }),
   contactLost: (at = 6_000): OrderEvent => ({ _tag: "ContactLost", at }),
-  reconciled: (status: OrderStatus, at = 7_000): OrderEvent => ({ _tag: "Reconciled", at, status })
+  reconciled: (status: OrderStatus, at = 7_000): OrderEvent => ({ _tag: "Reconciled", at, status }),
+  terms: (terms: { quantity?: number; limitPrice?: NetPrice } = {}, at = 6_500): OrderEvent => ({
+    _tag: "TermsReconciled",
+    at,
+    ...(terms.quantity === undefined ? {} : { quantity: q(terms.quantity) }),
+    ...(terms.limitPrice === undefined ? {} : { limitPrice: terms.limitPrice })
+  })
 }
 
 export { credit, debit }

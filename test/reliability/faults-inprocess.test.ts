@@ -3,8 +3,8 @@
  * (duplicate and stale status events, executions before the acknowledgement, dropped acknowledgements, fills while a
  * cancel is pending, random latencies) and of lost connections in the middle of placing, modifying and cancelling,
  * each outage followed by reconcile(). After every scenario each order we tried to place is compared with the
- * simulator's truth (open orders, completed orders, executions): nothing lost, nothing placed twice, the same status
- * and filled quantity.
+ * simulator's truth (open orders, completed orders, executions): nothing lost, nothing placed twice, the same status,
+ * filled quantity and terms (quantity, limit price: a modify confirmed during an outage must reach us at reconcile).
  */
 import { assert, describe, it } from "@effect/vitest"
 import {
@@ -255,23 +255,13 @@ const runScenario = (s: Scenario, tally: Tally) =>
     for (const o of exported.orders) held.set(o.orderRef, (held.get(o.orderRef) ?? 0) + 1)
     const twice = [...held.entries()].filter(([, n]) => n > 1).map(([ref]) => `${ref}: placed ${held.get(ref)} times`)
     const anomalies = (yield* book.anomalies).map((a) => `${a.event._tag}/${a.error._tag}`)
-    const comparison = compare(refs, ours, truth)
-    // Disagreements of the known kind (see the KNOWN GAP test): a quantity change confirmed while the link was down
-    // never reaches us, so a fill completes our order at the old size. Counted apart; anything else fails the test.
-    const knownGap: Array<string> = []
-    const mismatches: Array<string> = []
-    for (const m of comparison.mismatches) {
-      const o = ours.get(m.split(" ")[0]!)
-      const log = o === undefined ? [] : yield* book.log(o.orderId)
-      const lostModify =
-        o?.status === "Filled" &&
-        log.some((e) => e._tag === "ContactLost") &&
-        log.some((e) => e._tag === "ModifyRequested" && e.quantity !== undefined) &&
-        !log.some((e) => e._tag === "Modified")
-      if (lostModify) knownGap.push(m)
-      else mismatches.push(m)
+    const comparison = compare(refs, ours, truth, ["Rejected"], { terms: true })
+    // Quantity changes the broker confirmed while the link was down, which reconcile() brought to our orders.
+    let termsReconciled = 0
+    for (const o of ours.values()) {
+      if ((yield* book.log(o.orderId)).some((e) => e._tag === "TermsReconciled")) termsReconciled++
     }
-    return { comparison: { ...comparison, mismatches }, knownGap, twice, anomalies }
+    return { comparison, termsReconciled, twice, anomalies }
   })
 
 describe("reliability: faults in process (simulator, virtual time)", () => {
@@ -298,7 +288,7 @@ describe("reliability: faults in process (simulator, virtual time)", () => {
         let lost = 0
         let duplicates = 0
         const anomalies = new Map<string, number>()
-        let knownGap = 0
+        let termsReconciled = 0
         const failures: Array<string> = []
         const started = Date.now()
         for (const [n, s] of plans.entries()) {
@@ -314,7 +304,7 @@ describe("reliability: faults in process (simulator, virtual time)", () => {
           lost += result.comparison.lost
           duplicates += result.comparison.duplicates + result.twice.length
           for (const a of result.anomalies) anomalies.set(a, (anomalies.get(a) ?? 0) + 1)
-          knownGap += result.knownGap.length
+          termsReconciled += result.termsReconciled
           for (const m of [...result.comparison.mismatches, ...result.twice]) {
             failures.push(`scenario ${n} (seed ${seed}, sim seed ${s.seed}): ${m}`)
           }
@@ -342,7 +332,7 @@ describe("reliability: faults in process (simulator, virtual time)", () => {
           "orders lost": lost,
           duplicates,
           mismatches: failures.length,
-          "known gap: quantity change lost in an outage": knownGap,
+          "orders whose terms reconcile corrected": termsReconciled,
           "events refused by the state machine": [...anomalies.entries()].map(([k, n]) => `${k} x${n}`).join(" ") || 0,
           "wall ms": Date.now() - started
         })
@@ -354,14 +344,16 @@ describe("reliability: faults in process (simulator, virtual time)", () => {
     pick(60_000, 600_000)
   )
 
-  it.effect.fails(
-    "KNOWN GAP: a quantity change confirmed while the link is down is lost, and the order ends Filled at the old size",
+  it.effect(
+    "a quantity change confirmed while the link is down reaches our order at reconcile: the fill of the old size leaves it working, and the cancel ends it as the broker does",
     () =>
       runVirtual(
         Effect.gen(function* () {
           // Found by the random mixes in full mode (seed 3148614741, scenario 550), replayed step by step: the modify
-          // is confirmed during the outage, the reconnect replays executions only, and reconcile() compares statuses,
-          // never quantities, so the fill of 1 completes our 1-lot order while the broker works a 2-lot one.
+          // is confirmed during the outage and its confirmation is lost; the reconnect replays the execution of 1,
+          // which completes our 1-lot order while the broker works a 2-lot one. reconcile() must bring the broker's
+          // terms to the order (and so reopen it) before the cancel, or the cancel is refused and the broker's order
+          // keeps working unseen.
           const book = yield* OrderBook.OrderBook
           const broker = yield* Broker
           const control = yield* SimControl.SimControl
@@ -376,9 +368,24 @@ describe("reliability: faults in process (simulator, virtual time)", () => {
           yield* control.disconnect
           yield* Effect.sleep(1_400)
           yield* control.reconnect
-          yield* reconcile()
+          yield* Effect.yieldNow
+          // The gap as it was: the replayed execution completed our order at the size the broker had replaced.
+          const beforeReconcile = yield* book.get(view.id)
+          assert.deepStrictEqual(
+            [beforeReconcile.status, beforeReconcile.filled, beforeReconcile.quantity],
+            ["Filled", 1, 1]
+          )
+          const report = yield* reconcile()
+          assert.strictEqual(report.termsCorrected, 1)
+          const reconciled = yield* book.get(view.id)
+          assert.deepStrictEqual(
+            [reconciled.status, reconciled.filled, reconciled.quantity, reconciled.pendingModify],
+            ["PartiallyFilled", 1, 2, undefined]
+          )
+          assert.isUndefined(reconciled.filledAt)
           yield* Fiber.join(modifying)
-          yield* Effect.result(cancelOrder(view.id))
+          const cancelled = yield* cancelOrder(view.id)
+          assert.strictEqual(cancelled.outcome, "PartiallyFilledThenCancelled")
           yield* Effect.sleep(2_000)
           yield* reconcile()
           const ours = Option.getOrThrow(yield* book.findByRef(orderRef))
@@ -386,7 +393,57 @@ describe("reliability: faults in process (simulator, virtual time)", () => {
             orders: [...(yield* broker.openOrders), ...(yield* broker.completedOrders)],
             executions: yield* broker.executions
           }
-          assert.deepStrictEqual(compare([orderRef], new Map([[orderRef, ours]]), truth).mismatches, [])
+          assert.deepStrictEqual(
+            compare([orderRef], new Map([[orderRef, ours]]), truth, ["Rejected"], { terms: true }).mismatches,
+            []
+          )
+          assert.deepStrictEqual([ours.status, ours.filled, ours.quantity], ["Cancelled", 1, 2])
+          const log = (yield* book.log(view.id)).map((e) => e._tag)
+          assert.isBelow(log.indexOf("Filled"), log.indexOf("TermsReconciled"))
+        }),
+        { maxMs: 60_000 }
+      ).pipe(Effect.provide(simLayer({ seed: 5, config: { priceMotion: 0 } })))
+  )
+
+  it.effect(
+    "a quantity raise confirmed and filled in full while the link is down: reconcile applies the terms before the execution, so it is not refused as an overfill",
+    () =>
+      runVirtual(
+        Effect.gen(function* () {
+          const book = yield* OrderBook.OrderBook
+          const broker = yield* Broker
+          const control = yield* SimControl.SimControl
+          yield* control.setLatency({ ackMs: 50, fillMs: 1_000, modifyMs: 200 })
+          yield* control.scriptFills({ partial: [2] }, { orders: 1 })
+          const orderRef = "raise-filled-during-outage"
+          const view = yield* placeSpreadOrder(
+            input({ spread: SPREADS[0]!, action: "BUY", quantity: 1, pricing: "market", orderRef })
+          )
+          const modifying = yield* Effect.forkChild(Effect.result(modifyOrder(view.id, { quantity: 2 })))
+          yield* Effect.sleep(100)
+          yield* control.disconnect
+          yield* Effect.sleep(1_400)
+          yield* control.reconnect
+          yield* Effect.yieldNow
+          // The replayed execution of 2 overfills our 1-lot and is refused; the broker's word makes it Filled with 0.
+          const before = yield* book.get(view.id)
+          assert.deepStrictEqual([before.status, before.filled, before.quantity], ["Filled", 0, 1])
+          const report = yield* reconcile()
+          assert.deepStrictEqual([report.termsCorrected, report.executionsApplied], [1, 1])
+          yield* Fiber.join(modifying)
+          const ours = yield* book.get(view.id)
+          assert.deepStrictEqual(
+            [ours.status, ours.filled, ours.quantity, ours.pendingModify],
+            ["Filled", 2, 2, undefined]
+          )
+          const truth = {
+            orders: [...(yield* broker.openOrders), ...(yield* broker.completedOrders)],
+            executions: yield* broker.executions
+          }
+          assert.deepStrictEqual(
+            compare([orderRef], new Map([[orderRef, ours]]), truth, ["Rejected"], { terms: true }).mismatches,
+            []
+          )
         }),
         { maxMs: 60_000 }
       ).pipe(Effect.provide(simLayer({ seed: 5, config: { priceMotion: 0 } })))
