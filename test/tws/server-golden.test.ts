@@ -6,6 +6,7 @@
  */
 import { afterEach, assert, describe, it } from "@effect/vitest"
 import { SimConfig } from "@spreads/sim"
+import { EventName } from "@stoqey/ib"
 import * as net from "node:net"
 import { Frame } from "../../adapters/tws/src/wire/index.ts"
 import {
@@ -48,6 +49,15 @@ const BULL_CALL_FILL: ReadonlyArray<string> = [
   "3	1000	Filled	2	0	2.55	1800000001	0	2.55	4		0",
   "59	1	2059db59.00000001.01.01	1.3	USD	1.7976931348623157E308	1.7976931348623157E308	0",
   "59	1	2059db59.00000001.02.01	1.3	USD	1.7976931348623157E308	1.7976931348623157E308	0"
+]
+
+/**
+ * REQ_COMPLETED_ORDERS after the bull call filled: its COMPLETED_ORDER (no order id or clientId; filledQuantity 2,
+ * completedTime, completedStatus "Filled Size: 2"), then COMPLETED_ORDERS_END.
+ */
+const COMPLETED_ANSWER: ReadonlyArray<string> = [
+  "101	28812380	SPY	BAG		0	?		SMART	USD	28812380	COMB	BUY	2	LMT	50	1.7976931348623157E308	DAY		DU1234567		0	golden-1	1800000001	0	0	0								1.7976931348623157E308		0		-1	1.7976931348623157E308	1.7976931348623157E308	1.7976931348623157E308	1.7976931348623157E308	1.7976931348623157E308	2147483647	0	0	2147483647	0	0	1.7976931348623157E308	0		1.7976931348623157E308	0	0	1.7976931348623157E308	1.7976931348623157E308	442099209|1,896168576|-1	2	442099209	1	BUY	SMART	0	0		-1	896168576	1	SELL	SMART	0	0		-1	0	0	2147483647	2147483647	1.7976931348623157E308				0	0		0	Filled	0	0	0	1.7976931348623157E308	1.7976931348623157E308	1.7976931348623157E308	0	0		2	0	0		0	0	0	20261130 10:00:00 US/Eastern	Filled Size: 2	2147483647	2147483647	1.7976931348623157E308	1.7976931348623157E308	1.7976931348623157E308		0",
+  "102"
 ]
 
 /** The exact bytes of a frame written as tab-separated fields. */
@@ -122,7 +132,7 @@ describe("TwsServer golden frames", () => {
     socket.destroy()
   })
 
-  it("a bull call placed and filled, as a real IBApi receives it", async () => {
+  it("a bull call placed and filled, then listed as completed, as a real IBApi receives it", async () => {
     await start()
     // A recording proxy between the client and the server keeps the server's bytes.
     const chunks: Array<Buffer> = []
@@ -156,6 +166,11 @@ describe("TwsServer golden frames", () => {
       await t.until(id, "Filled")
       await until(() => frames(Buffer.concat(chunks)).length >= BULL_CALL_FILL.length)
       assertFrames(frames(Buffer.concat(chunks)), BULL_CALL_FILL)
+      chunks.splice(0)
+      const ends = c.collect(EventName.completedOrdersEnd)
+      c.api.reqCompletedOrders(true)
+      await until(() => ends.length > 0)
+      assertFrames(frames(Buffer.concat(chunks)), COMPLETED_ANSWER)
       assertNo505(c)
     } finally {
       c.close()

@@ -22,7 +22,7 @@ import {
   OrderType,
   SecType
 } from "@stoqey/ib"
-import { Clock, Context, Effect, Layer, Logger, ManagedRuntime } from "effect"
+import { Clock, Context, Effect, Exit, Layer, Logger, ManagedRuntime, Scope } from "effect"
 import * as net from "node:net"
 import { assert } from "vitest"
 import * as TwsServer from "../../adapters/tws/src/TwsServer.ts"
@@ -126,6 +126,64 @@ export const startServer = async (
     logs,
     run: (effect) => runtime.runPromise(effect),
     close: () => runtime.dispose()
+  }
+}
+
+/** A server that can be stopped and started again (same port) in front of the same simulator. */
+export interface RestartableHandle {
+  readonly port: number
+  readonly logs: Array<LogLine>
+  /** The server running now (another one after each {@link restart}). */
+  readonly server: () => TwsServer.TwsServer
+  /** Runs an effect against the simulator's services (SimControl, MarketData, Broker). */
+  readonly run: <A, E>(effect: Effect.Effect<A, E, SimBroker.Services>) => Promise<A>
+  /**
+   * Stops the server (every connection closes), runs `whileDown` (if given), waits `downMs`, starts a new one on
+   * the same port.
+   */
+  readonly restart: (downMs?: number, whileDown?: () => Promise<void>) => Promise<void>
+  /** Starts a second server (OS-chosen port) in front of the same simulator while the first runs. */
+  readonly another: (config?: TwsServer.Config) => Promise<TwsServer.TwsServer>
+  readonly close: () => Promise<void>
+}
+
+/** Starts a restartable server in front of a fresh simulator (see {@link RestartableHandle}). */
+export const startRestartable = async (
+  options: { readonly sim?: SimBroker.SimConfigInput; readonly server?: TwsServer.Config } = {}
+): Promise<RestartableHandle> => {
+  const logs: Array<LogLine> = []
+  const capture = Logger.make((o) => {
+    const parts = Array.isArray(o.message) ? o.message : [o.message]
+    logs.push({ level: o.logLevel, text: parts.map((p) => (typeof p === "string" ? p : String(p))).join(" ") })
+  })
+  const runtime = ManagedRuntime.make(
+    SimBroker.layer({ ...FAST_SIM, ...options.sim }).pipe(Layer.provideMerge(Logger.layer([capture])))
+  )
+  const scopes: Array<Scope.Closeable> = []
+  const launch = async (config: TwsServer.Config) => {
+    const scope = await runtime.runPromise(Scope.make())
+    scopes.push(scope)
+    const server = await runtime.runPromise(TwsServer.make(config).pipe(Scope.provide(scope), Effect.orDie))
+    return { server, scope }
+  }
+  let current = await launch({ ...options.server, port: 0 })
+  const port = current.server.port
+  return {
+    port,
+    logs,
+    server: () => current.server,
+    run: (effect) => runtime.runPromise(effect),
+    restart: async (downMs = 100, whileDown) => {
+      await runtime.runPromise(Scope.close(current.scope, Exit.void))
+      await whileDown?.()
+      await sleep(downMs)
+      current = await launch({ ...options.server, port })
+    },
+    another: async (config = {}) => (await launch({ ...options.server, ...config, port: 0 })).server,
+    close: async () => {
+      for (const scope of scopes.splice(0).reverse()) await runtime.runPromise(Scope.close(scope, Exit.void))
+      await runtime.dispose()
+    }
   }
 }
 
@@ -255,7 +313,10 @@ export const connectNext = async (port: number, clientId: number) => {
 }
 
 /** An option listed by the simulator: an expiry about a month out and strikes around the spot. */
-export const listed = async (h: ServerHandle, symbol = "SPY") => {
+export const listed = async (
+  h: { readonly run: <A, E>(effect: Effect.Effect<A, E, SimBroker.Services>) => Promise<A> },
+  symbol = "SPY"
+) => {
   const chain = await h.run(
     Effect.flatMap(Effect.service(MarketData), (md) => md.chain(Values.make.underlying(symbol)))
   )

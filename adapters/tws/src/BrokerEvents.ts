@@ -33,6 +33,8 @@ export interface EventContext {
   readonly orders: OrderState
   readonly book: ContractBook
   readonly account: string
+  /** Clock time, for when an order finished. */
+  readonly now: () => number
 }
 
 const num = (d: BigDecimal.BigDecimal): number => BigDecimal.toNumberUnsafe(d)
@@ -140,6 +142,7 @@ const commissionReported = (ctx: EventContext, r: OrderRecord, e: Ev<"Commission
 const cancelled = (ctx: EventContext, r: OrderRecord, e: Ev<"Cancelled">): void => {
   if (isDone(r.status)) return
   r.status = e.api ? "ApiCancelled" : "Cancelled"
+  r.endReason = e.reason
   r.beforeCancel = undefined
   ctx.orders.release(r)
   ctx.orders.deliver(r, ctx.orders.statusMessages(r))
@@ -173,6 +176,7 @@ const rejected = (ctx: EventContext, r: OrderRecord, code: number, reason: strin
   const text = code === 201 && !reason.startsWith("Order rejected") ? IbErrors.ibErrorText(201, reason) : reason
   ctx.orders.release(r)
   errorTo(ctx, r, code, text)
+  if (!isDone(r.status)) r.endReason = reason
   if (isDone(r.status) || VALIDATION_CODES.has(code)) {
     if (!isDone(r.status)) r.status = "Inactive"
     return
@@ -181,11 +185,18 @@ const rejected = (ctx: EventContext, r: OrderRecord, code: number, reason: strin
   ctx.orders.deliver(r, ctx.orders.openAndStatus(r))
 }
 
-/** Applies one broker event to the order it names (events for orders this server did not place are ignored). */
+/**
+ * Applies one broker event to the order it names (events for orders this server did not place, or has forgotten,
+ * are ignored); an order that finished joins the store's finished queue.
+ */
 export const applyBrokerEvent = (ctx: EventContext, be: BrokerEvent): void => {
   const r = ctx.orders.records.get(be.orderId)
   if (r === undefined) return
-  const e = be.event
+  apply(ctx, r, be.event)
+  ctx.orders.settle(r, ctx.now())
+}
+
+const apply = (ctx: EventContext, r: OrderRecord, e: OrderEvent.OrderEvent): void => {
   switch (e._tag) {
     case "Acknowledged":
       return acknowledged(ctx, r, e)

@@ -10,9 +10,10 @@
 import type { ComboOrder } from "@spreads/domain"
 import { BigDecimal } from "effect"
 import type { Quirks } from "./Quirks.ts"
-import { openOrder } from "./wire/OpenOrder.ts"
+import { completedOrder, openOrder } from "./wire/OpenOrder.ts"
 import { orderStatus } from "./wire/Outgoing.ts"
 import { commissionReport, executionData } from "./wire/Reports.ts"
+import { formatTwsTime } from "./wire/Time.ts"
 import type { WireCommissionReport, WireContract, WireExecution, WireOrder, WireOrderState } from "./wire/Types.ts"
 import type { WireFields } from "./wire/Values.ts"
 
@@ -70,6 +71,8 @@ export interface OrderRecord {
   /** OPEN_ORDER was sent at least once. */
   announced: boolean
   readonly placedAt: number
+  /** Why the order ended, in IB's words for COMPLETED_ORDER (set by a cancel or a rejection). */
+  endReason: string | undefined
 }
 
 /** Current quantity of the order (a modify can change it). */
@@ -107,6 +110,32 @@ export const orderStatusOf = (r: OrderRecord, quirks: Quirks): WireFields =>
     lastFillPrice: r.lastFillPrice,
     clientId: r.clientId
   })
+
+/** IB's completedStatus text of a finished order: "Filled Size: 2", "Cancelled by Trader", the rejection reason. */
+export const completedStatusText = (r: OrderRecord): string => {
+  switch (r.status) {
+    case "Filled":
+      return `Filled Size: ${r.filled}`
+    case "Cancelled":
+    case "ApiCancelled":
+      return r.endReason === undefined || r.endReason === "" ? "Cancelled by Trader" : `Cancelled: ${r.endReason}`
+    default:
+      return r.endReason === undefined || r.endReason === "" ? r.status : `Rejected: ${r.endReason}`
+  }
+}
+
+/** COMPLETED_ORDER for a finished record that ended at `finishedAt` (Clock ms). */
+export const completedOrderOf = (r: OrderRecord, finishedAt: number): WireFields =>
+  completedOrder(
+    r.contract,
+    { ...r.order, orderId: r.orderId, clientId: r.clientId, permId: r.permId },
+    {
+      status: r.status,
+      filledQuantity: r.filled,
+      completedTime: formatTwsTime(finishedAt),
+      completedStatus: completedStatusText(r)
+    }
+  )
 
 /** EXECUTION_DATA of an entry for `reqId` (-1 for a live fill). */
 export const executionOf = (reqId: number, e: ExecutionEntry): WireFields =>

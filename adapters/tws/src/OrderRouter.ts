@@ -1,6 +1,7 @@
 /**
  * Client order requests, as TWS answers them: PLACE_ORDER (new, modify, what-if), CANCEL_ORDER,
- * REQ_GLOBAL_CANCEL, REQ_OPEN_ORDERS / REQ_ALL_OPEN_ORDERS / REQ_AUTO_OPEN_ORDERS and REQ_EXECUTIONS.
+ * REQ_GLOBAL_CANCEL, REQ_OPEN_ORDERS / REQ_ALL_OPEN_ORDERS / REQ_AUTO_OPEN_ORDERS, REQ_COMPLETED_ORDERS and
+ * REQ_EXECUTIONS.
  *
  * Orders go to the Broker port under the client's own order id (ids are unique across clients, see OrderIds).
  * What the broker reports back is translated in BrokerEvents. Refusals are TWS's: 103 (id not above the client's
@@ -17,11 +18,19 @@ import type { ContractBook } from "./ContractBook.ts"
 import type { Peer } from "./Clients.ts"
 import type { OrderIds } from "./OrderIds.ts"
 import { type MappedOrder, mapPlaceOrder, type MappingContext } from "./OrderMapping.ts"
-import { type ExecutionEntry, isDone, openOrderOf, type OrderRecord, orderStatusOf } from "./OrderRecord.ts"
+import {
+  completedOrderOf,
+  type ExecutionEntry,
+  isDone,
+  openOrderOf,
+  type OrderRecord,
+  orderStatusOf
+} from "./OrderRecord.ts"
 import type { OrderState } from "./OrderState.ts"
+import { WireErrorCode } from "./wire/Cursor.ts"
 import type { ExecutionFilter, ReqExecutions } from "./wire/Incoming.ts"
 import { openOrder } from "./wire/OpenOrder.ts"
-import { errorMessage, executionDataEnd, openOrderEnd } from "./wire/Outgoing.ts"
+import { completedOrdersEnd, errorMessage, executionDataEnd, openOrderEnd } from "./wire/Outgoing.ts"
 import type { PlaceOrder } from "./wire/PlaceOrder.ts"
 
 /** What the router works with. */
@@ -31,6 +40,8 @@ export interface RouterDeps extends Omit<MappingContext, "clientId"> {
   readonly orders: OrderState
   readonly ids: OrderIds
   readonly book: ContractBook
+  /** The accounts the server manages (MANAGED_ACCTS): REQ_COMPLETED_ORDERS lists their orders. */
+  readonly accounts: ReadonlyArray<string>
   readonly now: () => number
   /** Runs an effect in the server's scope, detached from the request. */
   readonly fork: (effect: Effect.Effect<void>) => void
@@ -104,7 +115,8 @@ export class OrderRouter {
       legTotals: new Map(),
       held: quirks.executionsBeforeOpenOrder ? [] : undefined,
       announced: false,
-      placedAt: this.deps.now()
+      placedAt: this.deps.now(),
+      endReason: undefined
     }
     orders.records.set(r.orderId, r)
     if (r.held !== undefined) {
@@ -126,6 +138,8 @@ export class OrderRouter {
           const { code, message } = brokerText(e)
           orders.release(r)
           r.status = "Inactive"
+          r.endReason = e.message
+          orders.settle(r, this.deps.now())
           refuse(peer, r.orderId, code, message)
         })
       )
@@ -275,9 +289,31 @@ export class OrderRouter {
     peer.send(openOrderEnd())
   }
 
+  /**
+   * REQ_COMPLETED_ORDERS: COMPLETED_ORDER per finished order (Filled, Cancelled, ApiCancelled, Inactive) of the
+   * server's accounts, whichever client placed it, oldest first, then COMPLETED_ORDERS_END. Orders refused before
+   * they reached the broker (never acknowledged, Inactive) are not listed; nor are finished orders the server
+   * has evicted (see `Config.maxFinishedOrders`). `apiOnly` changes nothing: every order here came through the API.
+   * Under the `noCompletedOrders` quirk the request is refused as an unknown message, as a TWS older than 976 does.
+   */
+  completedOrders(peer: Peer): void {
+    const { orders, accounts } = this.deps
+    if (orders.current.noCompletedOrders) {
+      // An older TWS: the message id is unknown to it (see the `noCompletedOrders` quirk).
+      peer.send(errorMessage({ id: -1, code: WireErrorCode.UnknownMessageId, message: "unknown message id 99" }))
+      return
+    }
+    for (const r of orders.finishedOrders()) {
+      if (r.status === "Inactive" && !r.announced) continue
+      if (!accounts.includes(r.order.account ?? this.deps.account)) continue
+      peer.send(completedOrderOf(r, orders.finishedAt(r.orderId) ?? r.placedAt))
+    }
+    peer.send(completedOrdersEnd())
+  }
+
   /** REQ_EXECUTIONS: matching executions with their commission reports, then EXECUTION_DATA_END. */
   executions(peer: Peer, req: ReqExecutions): void {
-    for (const e of this.deps.orders.executions) {
+    for (const e of this.deps.orders.executions()) {
       if (!matches(req.filter, e)) continue
       for (const m of this.deps.orders.executionMessages(req.reqId, e)) peer.send(m)
     }

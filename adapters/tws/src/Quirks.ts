@@ -13,6 +13,9 @@
  *   subscriptions are dropped) or 1102 (data maintained). Order messages are held during the window and delivered
  *   after the restore notice.
  * - `dropConnections`: every `everyMs`, one client's socket is closed (the oldest session).
+ * - `noCompletedOrders`: the server is a TWS older than 976 (API server version < 150), which does not know
+ *   REQ_COMPLETED_ORDERS: the request is answered as an unknown message (ERR_MSG -1, 505), so a client must work out
+ *   finished orders from what it saw itself.
  * @module
  */
 
@@ -38,6 +41,7 @@ export interface Quirks {
   readonly cancelHoldMs: number
   readonly connectivity: ConnectivityWindows | undefined
   readonly dropConnections: { readonly everyMs: number } | undefined
+  readonly noCompletedOrders: boolean
 }
 
 /** Everything off. */
@@ -49,7 +53,8 @@ export const none: Quirks = {
   fillsDuringPendingCancel: false,
   cancelHoldMs: 300,
   connectivity: undefined,
-  dropConnections: undefined
+  dropConnections: undefined,
+  noCompletedOrders: false
 }
 
 /** Overrides of {@link none}. A key present with `undefined` switches a schedule off (`{ connectivity: undefined }`). */

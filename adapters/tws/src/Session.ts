@@ -157,6 +157,8 @@ export const serve = (socket: net.Socket, connection: number, deps: SessionDeps)
           })
         case "ReqExecutions":
           return Effect.sync(() => deps.router.executions(session, m))
+        case "ReqCompletedOrders":
+          return Effect.sync(() => deps.router.completedOrders(session))
         case "ReqContractData":
           return lookup(deps.book, deps.md, m.contract, deps.clock.currentTimeMillisUnsafe()).pipe(
             Effect.match({

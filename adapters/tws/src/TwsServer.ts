@@ -3,7 +3,12 @@
  * that the live IB adapter, or any IB client (@stoqey/ib, IB's own API, ib_async), can connect to it as if it were
  * TWS or IB Gateway.
  *
- * `make` is a scoped resource: the socket listens until the scope closes, then every connection is closed. Time
+ * `make` is a scoped resource: the socket listens until the scope closes, then every connection is closed. What the
+ * server knows about orders, order ids and contracts is kept in a {@link ServerMemory} that outlives the socket: a
+ * server started again in front of the same Broker (same service instance) takes it over, catches up with what
+ * the broker did meanwhile, and so knows every order (ids, permIds, owning clientId, executions) and every conId
+ * the servers before it handed out, as a real TWS does across client reconnects. Finished orders are kept up to
+ * {@link Config.maxFinishedOrders}, oldest evicted first, so a long run holds a bounded number of orders. Time
  * comes from Effect's Clock (server hello, CURRENT_TIME, pacing windows, market-data intervals, quirk timers).
  * Binds 127.0.0.1 by default; any other host is logged as a warning, since the server trades for whoever connects.
  * @module
@@ -15,12 +20,11 @@ import { BigDecimal, Clock, Context, Effect, Fiber, FiberSet, Layer, Option, Sch
 import * as net from "node:net"
 import { applyBrokerEvent } from "./BrokerEvents.ts"
 import { Clients } from "./Clients.ts"
-import { ContractBook } from "./ContractBook.ts"
 import { MarketDataFeed } from "./MarketDataFeed.ts"
-import { OrderIds } from "./OrderIds.ts"
 import { OrderRouter } from "./OrderRouter.ts"
-import { OrderState } from "./OrderState.ts"
+import { DEFAULT_MAX_FINISHED_ORDERS, OrderState } from "./OrderState.ts"
 import * as Quirks from "./Quirks.ts"
+import { catchUp, ServerMemory } from "./ServerMemory.ts"
 import { serve } from "./Session.ts"
 import { errorMessage } from "./wire/Outgoing.ts"
 
@@ -42,6 +46,12 @@ export interface Config {
   readonly idBlockSize?: number
   /** First permId assigned. Default 1_800_000_001. */
   readonly firstPermId?: number
+  /**
+   * Finished orders (Filled, Cancelled, ApiCancelled, Inactive) kept for REQ_COMPLETED_ORDERS, REQ_EXECUTIONS and
+   * late requests; beyond it the oldest finished order is forgotten with its executions. Open orders are always
+   * kept. Default 10,000.
+   */
+  readonly maxFinishedOrders?: number
   /** Pacing: at most `limit` messages per `windowMs` per client (TWS: 50 per second). */
   readonly pacing?: { readonly limit?: number; readonly windowMs?: number }
   /** Market data streams re-quote every this many ms of Clock time. Default 1000. */
@@ -120,6 +130,16 @@ const CONNECTIVITY = {
   DataMaintained: [1102, "Connectivity between IB and Trader Workstation has been restored - data maintained."]
 } as const
 
+/**
+ * A reason text as it may be logged: account-id-shaped tokens (DU/DF/U/F/I + 5 or more digits) keep their prefix and
+ * last two characters (`DU*****67`), like @spreads/ib's Masking. Rejection reasons can quote the account.
+ */
+const maskAccounts = (text: string): string =>
+  text.replace(
+    /\b(DU|DF|U|F|I)(\d{3,})(\d{2})\b/g,
+    (_m, p: string, mid: string, end: string) => `${p}${"*".repeat(mid.length)}${end}`
+  )
+
 /** One log line for the events that end or fill an order of this server. */
 const logOrderEvent = (orders: OrderState, e: BrokerEvent): Effect.Effect<void> => {
   const r = orders.records.get(e.orderId)
@@ -131,10 +151,10 @@ const logOrderEvent = (orders: OrderState, e: BrokerEvent): Effect.Effect<void> 
         `${who} filled ${e.event.quantity} at ${Price.formatNet(e.event.price)} (${r.filled}/${r.order.totalQuantity})`
       )
     case "Cancelled":
-      return Effect.logInfo(`${who} cancelled${e.event.reason === "" ? "" : `: ${e.event.reason}`}`)
+      return Effect.logInfo(`${who} cancelled${e.event.reason === "" ? "" : `: ${maskAccounts(e.event.reason)}`}`)
     case "Rejected":
     case "Inactive":
-      return Effect.logInfo(`${who} rejected (${e.event.code}): ${e.event.reason}`)
+      return Effect.logInfo(`${who} rejected (${e.event.code}): ${maskAccounts(e.event.reason)}`)
     case "Modified":
       return Effect.logInfo(`${who} modified`)
     default:
@@ -169,17 +189,28 @@ export const make = (
 
     const runFork = yield* FiberSet.makeRuntime<never, unknown, unknown>()
     const fork = (effect: Effect.Effect<void>): Fiber.Fiber<void> => runFork(effect) as Fiber.Fiber<void>
+    const maxFinished = config.maxFinishedOrders ?? DEFAULT_MAX_FINISHED_ORDERS
+    if (!Number.isInteger(maxFinished) || maxFinished < 0) {
+      return yield* new TwsServerError({
+        reason: "Config",
+        message: `maxFinishedOrders must be a whole number >= 0, got ${maxFinished}`
+      })
+    }
     const clients = new Clients()
-    const book = new ContractBook(broker)
-    const orders = new OrderState(clients, () => quirks, config.firstPermId ?? 1_800_000_001)
-    const ids = new OrderIds(config.firstOrderId ?? 1000, config.idBlockSize ?? 1000)
-    const known = yield* Effect.orElseSucceed(
-      Effect.map(Effect.all([broker.openOrders, broker.completedOrders]), ([a, b]) =>
-        [...a, ...b].map((o) => o.orderId)
+    const lease = yield* Effect.acquireRelease(
+      Effect.sync(() =>
+        ServerMemory.lease(broker, {
+          firstOrderId: config.firstOrderId ?? 1000,
+          idBlockSize: config.idBlockSize ?? 1000,
+          firstPermId: config.firstPermId ?? 1_800_000_001,
+          maxFinishedOrders: maxFinished
+        })
       ),
-      () => []
+      (l) => Effect.sync(l.release)
     )
-    ids.seed(known)
+    const { book, ids } = lease.memory
+    const orders = new OrderState(lease.memory.store, clients, () => quirks)
+    const now = () => clock.currentTimeMillisUnsafe()
     let down = false
     const router = new OrderRouter({
       broker,
@@ -194,7 +225,8 @@ export const make = (
           Effect.map(md.quote(c), (q) => BigDecimal.toNumberUnsafe(q.ask)),
           () => undefined
         ),
-      now: () => clock.currentTimeMillisUnsafe(),
+      accounts,
+      now,
       fork: (e) => void fork(e)
     })
     const feed = new MarketDataFeed({
@@ -206,15 +238,37 @@ export const make = (
     })
 
     // Subscribe to the broker's events before the first client can place anything.
+    const eventContext = { orders, book, account: accounts[0] ?? "", now }
     yield* Effect.forkScoped(
       Stream.runForEach(broker.events, (e) =>
-        Effect.sync(() => applyBrokerEvent({ orders, book, account: accounts[0] ?? "" }, e)).pipe(
+        Effect.sync(() => applyBrokerEvent(eventContext, e)).pipe(
           Effect.andThen(logOrderEvent(orders, e)),
           Effect.catchCause((cause) => Effect.logError(`broker event for order ${e.orderId} failed`, cause))
         )
       )
     )
     yield* Effect.yieldNow
+
+    // What the broker already knows: its order ids are used, and a memory taken over from an earlier server
+    // catches up with what happened while no server listened (the subscription above sees what follows).
+    const view = yield* Effect.orElseSucceed(
+      Effect.map(
+        Effect.all([
+          broker.openOrders,
+          broker.completedOrders,
+          lease.restored ? broker.executions : Effect.succeed([])
+        ]),
+        ([open, completed, executions]) => ({ snapshots: [...open, ...completed], executions })
+      ),
+      () => ({ snapshots: [], executions: [] })
+    )
+    ids.seed(view.snapshots.map((o) => o.orderId))
+    const caught = catchUp(eventContext, view)
+    if (lease.restored) {
+      yield* Effect.logInfo(
+        `TWS simulator resumed with ${caught.orders} order(s) of the previous server; caught up with ${caught.executions} execution(s) and ${caught.statuses} status change(s)`
+      )
+    }
 
     let connectionCount = 0
     const deps = {

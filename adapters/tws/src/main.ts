@@ -4,8 +4,9 @@
  * SIGINT. `spreads tws-sim` reuses {@link parseArgs} and {@link program}.
  *
  * Options: --host (127.0.0.1), --port (4002), --seed (1), --account (DU1234567, repeatable), --quirk NAME
- * (repeatable: duplicateOrderStatus, executionsBeforeOpenOrder, noSubmittedForCombos, fillsDuringPendingCancel),
- * --market-closed reject|hold.
+ * (repeatable: duplicateOrderStatus, executionsBeforeOpenOrder, noSubmittedForCombos, fillsDuringPendingCancel,
+ * noCompletedOrders),
+ * --market-closed reject|hold, --max-finished N (finished orders kept, oldest forgotten first; default 10000).
  * @module
  */
 import { SimBroker } from "@spreads/sim"
@@ -20,13 +21,16 @@ export interface MainOptions {
   readonly accounts: ReadonlyArray<string>
   readonly quirks: ReadonlyArray<BooleanQuirk>
   readonly marketClosed: "reject" | "hold"
+  /** Finished orders the server keeps (see `TwsServer.Config.maxFinishedOrders`); the server's default if absent. */
+  readonly maxFinishedOrders?: number
 }
 
 const BOOLEAN_QUIRKS = [
   "duplicateOrderStatus",
   "executionsBeforeOpenOrder",
   "noSubmittedForCombos",
-  "fillsDuringPendingCancel"
+  "fillsDuringPendingCancel",
+  "noCompletedOrders"
 ] as const
 /** The quirks that can be switched on from the command line. */
 export type BooleanQuirk = (typeof BOOLEAN_QUIRKS)[number]
@@ -82,13 +86,19 @@ export const parseArgs = (argv: ReadonlyArray<string>): MainOptions | string => 
         o = { ...o, quirks: [...o.quirks, q] }
         break
       }
+      case "--max-finished": {
+        const max = wholeNumber("--max-finished", value, 0, 10_000_000)
+        if (typeof max === "string") return max
+        o = { ...o, maxFinishedOrders: max }
+        break
+      }
       case "--market-closed":
         if (value !== "reject" && value !== "hold")
           return `--market-closed takes reject or hold, got ${JSON.stringify(value)}`
         o = { ...o, marketClosed: value }
         break
       default:
-        return `unknown option ${JSON.stringify(flag)}; options: --host, --port, --seed, --account, --quirk, --market-closed`
+        return `unknown option ${JSON.stringify(flag)}; options: --host, --port, --seed, --account, --quirk, --market-closed, --max-finished`
     }
   }
   return o
@@ -101,6 +111,7 @@ export const program = (o: MainOptions): Effect.Effect<never, TwsServer.TwsServe
       host: o.host,
       port: o.port,
       ...(o.accounts.length > 0 ? { accounts: o.accounts } : {}),
+      ...(o.maxFinishedOrders === undefined ? {} : { maxFinishedOrders: o.maxFinishedOrders }),
       quirks: Object.fromEntries(o.quirks.map((q) => [q, true]))
     }).pipe(Layer.provide(SimBroker.layer({ seed: o.seed, marketClosed: o.marketClosed })))
   )

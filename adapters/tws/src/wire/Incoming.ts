@@ -28,7 +28,8 @@ export const OutMsgId = {
   REQ_CURRENT_TIME: 49,
   REQ_GLOBAL_CANCEL: 58,
   REQ_MARKET_DATA_TYPE: 59,
-  START_API: 71
+  START_API: 71,
+  REQ_COMPLETED_ORDERS: 99
 } as const
 
 /** START_API (71): `71, 2, clientId, optionalCapabilities`. */
@@ -62,6 +63,12 @@ export interface ReqAllOpenOrders {
 export interface ReqAutoOpenOrders {
   readonly _tag: "ReqAutoOpenOrders"
   readonly autoBind: boolean
+}
+/** REQ_COMPLETED_ORDERS (99): `99, apiOnly` (no version field). */
+export interface ReqCompletedOrders {
+  readonly _tag: "ReqCompletedOrders"
+  /** Only orders placed through the API (every order of this server is). */
+  readonly apiOnly: boolean
 }
 /** REQ_CONTRACT_DATA (9): `9, 8, reqId, contract..., includeExpired, secIdType, secId, issuerId`. */
 export interface ReqContractData {
@@ -133,6 +140,7 @@ export type IncomingMessage =
   | ReqOpenOrders
   | ReqAllOpenOrders
   | ReqAutoOpenOrders
+  | ReqCompletedOrders
   | ReqContractData
   | ReqExecutions
   | CancelOrder
@@ -241,6 +249,10 @@ const parseKnown = (id: number, fields: ReadonlyArray<string>): IncomingMessage 
       const c = new FieldCursor(fields, "REQ_AUTO_OPEN_ORDERS")
       c.literal("version", "1")
       return { _tag: "ReqAutoOpenOrders", autoBind: c.bool("autoBind") }
+    }
+    case OutMsgId.REQ_COMPLETED_ORDERS: {
+      expectCount(fields, "REQ_COMPLETED_ORDERS", 2)
+      return { _tag: "ReqCompletedOrders", apiOnly: new FieldCursor(fields, "REQ_COMPLETED_ORDERS").bool("apiOnly") }
     }
     case OutMsgId.REQ_CONTRACT_DATA:
       return reqContractData(fields)

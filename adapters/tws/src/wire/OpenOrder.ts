@@ -1,6 +1,6 @@
 /**
- * OPEN_ORDER (5), server -> client, exactly the fields @stoqey/ib 1.6.10's decoder consumes at server version
- * 193 (no version field). A short or long message shows up on the client as error 505, so the layout here
+ * OPEN_ORDER (5) and COMPLETED_ORDER (101), server -> client, exactly the fields @stoqey/ib 1.6.10's decoder (and
+ * IB's Java EDecoder.processCompletedOrderMsg) consumes at server version 193 (no version field). A short or long message shows up on the client as error 505, so the layout here
  * follows its `OrderDecoder` read for read: 133 fields for a plain order with no delta-neutral order type,
  * plus 8N + M + 2K for a BAG (N legs, M leg prices, K smart combo routing params), plus the conditional blocks
  * (delta-neutral order, scale, hedge, delta-neutral contract, algo params, PEG BENCH, conditions).
@@ -9,6 +9,7 @@
 import { InMsgId } from "./Outgoing.ts"
 import type {
   WireComboLeg,
+  WireCompletedOrderState,
   WireContract,
   WireOrder,
   WireOrderCondition,
@@ -147,5 +148,94 @@ export const openOrder = (contract: WireContract, order: WireOrder, state: WireO
   f.push(dbl(o.midOffsetAtWhole), dbl(o.midOffsetAtHalf))
   f.push(o.customerAccount ?? "", o.professionalCustomer ?? false, o.bondAccruedInterest ?? "")
   f.push(o.includeOvernight ?? false, o.extOperator ?? "", int(o.manualOrderIndicator))
+  return f
+}
+
+/**
+ * COMPLETED_ORDER for a finished `order` on `contract`. No order id and no clientId travel in this message (IB's
+ * decoders read none): clients match a completed order by permId or orderRef. The layout differs from OPEN_ORDER:
+ * no clientId, sharesAllocation, auctionStrategy, blockOrder, eTradeOnly/firmQuoteOnly/nbboPriceCap, parentId,
+ * basis points, optOutSmartRouting, what-if block or adjusted-order block; the delta-neutral order omits its
+ * settlingFirm/clearing/openClose fields; and it ends with the order's completion fields (autoCancelDate,
+ * filledQuantity, refFuturesConId, autoCancelParent, shareholder, imbalanceOnly, routeMarketableToBbo,
+ * parentPermId, completedTime, completedStatus) before the PEG BEST/MID offsets and the customer fields.
+ */
+export const completedOrder = (
+  contract: WireContract,
+  order: WireOrder,
+  state: WireCompletedOrderState
+): WireFields => {
+  const o = order
+  const legs = contract.comboLegs ?? []
+  const f: Array<WireValue> = [InMsgId.COMPLETED_ORDER]
+  // contract
+  f.push(contract.conId, contract.symbol, contract.secType, contract.lastTradeDateOrContractMonth, contract.strike)
+  f.push(contract.right, contract.multiplier, contract.exchange, contract.currency, contract.localSymbol)
+  f.push(contract.tradingClass)
+  // main order fields
+  f.push(o.action, o.totalQuantity, o.orderType, dbl(o.lmtPrice), dbl(o.auxPrice), o.tif ?? "", o.ocaGroup ?? "")
+  f.push(o.account ?? "", o.openClose ?? "", o.origin ?? 0, o.orderRef ?? "", o.permId ?? 0)
+  f.push(o.outsideRth ?? false, o.hidden ?? false, o.discretionaryAmt ?? 0, o.goodAfterTime ?? "")
+  f.push(o.faGroup ?? "", o.faMethod ?? "", o.faPercentage ?? "", o.modelCode ?? "", o.goodTillDate ?? "")
+  f.push(o.rule80A ?? "", dbl(o.percentOffset), o.settlingFirm ?? "")
+  f.push(o.shortSaleSlot ?? 0, o.designatedLocation ?? "", o.exemptCode ?? -1)
+  f.push(dbl(o.startingPrice), dbl(o.stockRefPrice), dbl(o.delta), dbl(o.stockRangeLower), dbl(o.stockRangeUpper))
+  f.push(int(o.displaySize), o.sweepToFill ?? false, o.allOrNone ?? false, int(o.minQty), o.ocaType ?? 0)
+  f.push(o.triggerMethod ?? 0)
+  // volatility / delta-neutral order (without the open-order attributes)
+  const dnType = o.deltaNeutralOrderType ?? ""
+  f.push(dbl(o.volatility), o.volatilityType ?? 0, dnType, dbl(o.deltaNeutralAuxPrice))
+  if (dnType !== "") {
+    const dn = o.deltaNeutral
+    f.push(dn?.conId ?? 0, dn?.shortSale ?? false, dn?.shortSaleSlot ?? 0, dn?.designatedLocation ?? "")
+  }
+  f.push(o.continuousUpdate ?? false, o.referencePriceType ?? 0)
+  f.push(dbl(o.trailStopPrice), dbl(o.trailingPercent))
+  // combo legs
+  f.push(contract.comboLegsDescrip ?? comboLegsDescrip(legs), legs.length)
+  for (const l of legs) {
+    f.push(l.conId, l.ratio, l.action, l.exchange, l.openClose ?? 0, l.shortSaleSlot ?? 0)
+    f.push(l.designatedLocation ?? "", l.exemptCode ?? -1)
+  }
+  const legPrices = o.orderComboLegPrices ?? []
+  f.push(legPrices.length, ...legPrices.map(dbl))
+  tagValues(f, o.smartComboRoutingParams ?? [])
+  // scale
+  f.push(int(o.scaleInitLevelSize), int(o.scaleSubsLevelSize), dbl(o.scalePriceIncrement))
+  if (o.scalePriceIncrement !== undefined && o.scalePriceIncrement > 0 && o.scalePriceIncrement !== Number.MAX_VALUE) {
+    const s = o.scale
+    f.push(dbl(s?.priceAdjustValue), int(s?.priceAdjustInterval), dbl(s?.profitOffset), s?.autoReset ?? false)
+    f.push(int(s?.initPosition), int(s?.initFillQty), s?.randomPercent ?? false)
+  }
+  // hedge, clearing, delta-neutral contract, algo
+  const hedgeType = o.hedgeType ?? ""
+  f.push(hedgeType)
+  if (hedgeType !== "") f.push(o.hedgeParam ?? "")
+  f.push(o.clearingAccount ?? "", o.clearingIntent ?? "", o.notHeld ?? false)
+  const dnc = contract.deltaNeutralContract
+  if (dnc === undefined) f.push(false)
+  else f.push(true, dnc.conId, dnc.delta, dnc.price)
+  const algo = o.algoStrategy ?? ""
+  f.push(algo)
+  if (algo !== "") tagValues(f, o.algoParams ?? [])
+  f.push(o.solicited ?? false, state.status, o.randomizeSize ?? false, o.randomizePrice ?? false)
+  if (isPegBench(o.orderType)) {
+    const p = o.pegBench
+    f.push(p?.referenceContractId ?? 0, p?.isPeggedChangeAmountDecrease ?? false, p?.peggedChangeAmount ?? 0)
+    f.push(p?.referenceChangeAmount ?? 0, p?.referenceExchangeId ?? "")
+  }
+  const conditions = o.conditions ?? []
+  f.push(conditions.length)
+  for (const c of conditions) condition(f, c)
+  if (conditions.length > 0) f.push(o.conditionsIgnoreRth ?? false, o.conditionsCancelOrder ?? false)
+  f.push(dbl(o.trailStopPrice), dbl(o.lmtPriceOffset), dbl(o.cashQty))
+  f.push(o.dontUseAutoPriceForHedge ?? false, o.isOmsContainer ?? false)
+  // completion: autoCancelDate, filledQuantity, refFuturesConId, autoCancelParent, shareholder, imbalanceOnly,
+  // routeMarketableToBbo, parentPermId, completedTime, completedStatus
+  f.push("", state.filledQuantity, 0, o.autoCancelParent ?? false, "", false, false, 0)
+  f.push(state.completedTime, state.completedStatus)
+  f.push(int(o.minTradeQty), int(o.minCompeteSize), dbl(o.competeAgainstBestOffset))
+  f.push(dbl(o.midOffsetAtWhole), dbl(o.midOffsetAtHalf))
+  f.push(o.customerAccount ?? "", o.professionalCustomer ?? false)
   return f
 }

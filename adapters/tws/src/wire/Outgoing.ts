@@ -2,7 +2,7 @@
  * Server -> client messages at server version 193, as field arrays (frame them with `Frame.encodeFrame`).
  *
  * This module has the small messages (hello, ids, accounts, time, errors, order status, ends, ticks); OPEN_ORDER
- * is in `OpenOrder.ts`, EXECUTION_DATA / COMMISSION_REPORT / CONTRACT_DATA in `Reports.ts`. Layouts follow what
+ * and COMPLETED_ORDER are in `OpenOrder.ts`, EXECUTION_DATA / COMMISSION_REPORT / CONTRACT_DATA in `Reports.ts`. Layouts follow what
  * @stoqey/ib 1.6.10's decoder consumes at server version 193 (no version field where it reads none).
  * Unset doubles are written as IB's `1.7976931348623157E308`, unset ints as 2147483647.
  * @module
@@ -31,7 +31,9 @@ export const InMsgId = {
   EXECUTION_DATA_END: 55,
   TICK_SNAPSHOT_END: 57,
   MARKET_DATA_TYPE: 58,
-  COMMISSION_REPORT: 59
+  COMMISSION_REPORT: 59,
+  COMPLETED_ORDER: 101,
+  COMPLETED_ORDERS_END: 102
 } as const
 
 /**
@@ -129,6 +131,9 @@ export const orderStatus = (s: WireOrderStatus): WireFields => [
 
 /** OPEN_ORDER_END: `53, 1`. */
 export const openOrderEnd = (): WireFields => [InMsgId.OPEN_ORDER_END, 1]
+
+/** COMPLETED_ORDERS_END: `102` (no version field, nothing else). */
+export const completedOrdersEnd = (): WireFields => [InMsgId.COMPLETED_ORDERS_END]
 
 /** EXECUTION_DATA_END: `55, 1, reqId`. */
 export const executionDataEnd = (reqId: number): WireFields => [InMsgId.EXECUTION_DATA_END, 1, reqId]

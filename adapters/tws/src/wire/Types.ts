@@ -267,6 +267,17 @@ export interface WireOrderState {
   readonly warningText?: string
 }
 
+/** The state part of COMPLETED_ORDER: the final status, the quantity filled, and when and how the order ended. */
+export interface WireCompletedOrderState {
+  /** "Filled", "Cancelled", "ApiCancelled", "Inactive". */
+  readonly status: string
+  readonly filledQuantity: number
+  /** "20261130 10:00:05 US/Eastern". */
+  readonly completedTime: string
+  /** IB's words, e.g. "Filled Size: 2", "Cancelled by Trader". */
+  readonly completedStatus: string
+}
+
 /** One execution (fill), as in EXECUTION_DATA. */
 export interface WireExecution {
   readonly orderId: number
