@@ -81,6 +81,41 @@ describe("OrderIds", () => {
     })
   )
 
+  it.effect("a lower id already submitted is never overtaken, however long it waits behind pacing", () =>
+    Effect.gen(function* () {
+      // A short gap timeout. `x` is being sent and waits 3 s for a pacing token; `z` is allocated and never submitted
+      // (its caller went away); `b` is submitted, then `a`, both queued behind `x`. After the gap `b` may go ahead of
+      // `z`, but never ahead of `a`: the wire must see x, a, b (IB answers 103 to an id below one it has seen).
+      const ids = yield* OrderIds.make("100 millis")
+      yield* ids.observeNextValid(10)
+      const x = yield* ids.allocate
+      const z = yield* ids.allocate
+      const a = yield* ids.allocate
+      const b = yield* ids.allocate
+      const wire: Array<number> = []
+      const sent = (id: number) => Effect.sync(() => void wire.push(id))
+      const fx = yield* Effect.forkChild(ids.submit(x, Effect.sleep("3 seconds").pipe(Effect.andThen(sent(x)))))
+      yield* TestClock.adjust("1 millis")
+      const fb = yield* Effect.forkChild(ids.submit(b, sent(b)))
+      yield* TestClock.adjust("10 millis")
+      const fa = yield* Effect.forkChild(ids.submit(a, sent(a)))
+      yield* TestClock.adjust("3 seconds")
+      const results = [yield* Effect.result(Fiber.join(fx)), yield* Effect.result(Fiber.join(fa))]
+      yield* Fiber.join(fb)
+      assert.deepStrictEqual(
+        results.map((r) => r._tag),
+        ["Success", "Success"],
+        "a submitted order was refused"
+      )
+      assert.deepStrictEqual(wire, [x, a, b])
+      // The one never submitted was given up on; sent now, it is refused before it reaches IB.
+      const late = yield* Effect.flip(ids.submit(z, sent(z)))
+      assert.strictEqual(late.code, 103)
+      assert.deepStrictEqual(wire, [x, a, b])
+      assert.deepStrictEqual((yield* ids.state).outstanding, [])
+    })
+  )
+
   it.effect("a failed send releases its turn", () =>
     Effect.gen(function* () {
       const ids = yield* OrderIds.make("10 seconds")

@@ -429,7 +429,8 @@ describe("Reducer: contact lost and reconciliation", () => {
       view: {
         open: [{ orderId: 11, orderRef: "a", status: "Submitted", filled: 0, remaining: 2 }],
         completed: [],
-        completedFromIb: false
+        completedFromIb: false,
+        asOf: r.mark()
       }
     })
     assert.deepStrictEqual<unknown>(
@@ -451,7 +452,8 @@ describe("Reducer: contact lost and reconciliation", () => {
       view: {
         open: [],
         completed: [{ orderId: 11, orderRef: "ref-1", status: "Cancelled", filled: 0, remaining: 2 }],
-        completedFromIb: true
+        completedFromIb: true,
+        asOf: r.mark()
       }
     })
     assert.deepStrictEqual<unknown>(
@@ -470,7 +472,7 @@ describe("Reducer: contact lost and reconciliation", () => {
     feed(r, { _tag: "Disconnected" })
     const open = [{ orderId: 11, orderRef: "ref-1", status: "Submitted" as const, filled: 0, remaining: 2 }]
     assert.deepStrictEqual(r.lostCancels(open), [11])
-    const out = feed(r, { _tag: "Reconcile", view: { open, completed: [], completedFromIb: true } })
+    const out = feed(r, { _tag: "Reconcile", view: { open, completed: [], completedFromIb: true, asOf: r.mark() } })
     assert.deepStrictEqual<unknown>(
       out.map((e) => e.event),
       [{ _tag: "Reconciled", at: AT, status: "PendingCancel" }]
@@ -493,7 +495,8 @@ describe("Reducer: contact lost and reconciliation", () => {
       view: {
         open: [{ orderId: 11, orderRef: "ref-1", status: "Submitted", filled: 0, remaining: 2 }],
         completed: [],
-        completedFromIb: true
+        completedFromIb: true,
+        asOf: r.mark()
       }
     })
     assert.deepStrictEqual(tags(out), ["Reconciled", "Warning"])
@@ -519,5 +522,75 @@ describe("Reducer: contact lost and reconciliation", () => {
       ["Filled", 2, 1, "1.30"]
     )
     assert.deepStrictEqual<unknown>(Order.averageFillPrice(o), Price.debit("2.85"))
+  })
+})
+
+describe("Reducer: orders that never reached IB, and listings that cannot speak for an order", () => {
+  it("an order written to a socket the server had already closed ends Rejected, with a reason, after the reconcile", () => {
+    for (const completedFromIb of [true, false]) {
+      const r = setup(false)
+      r.placed(21, combo({ orderRef: "lost" }))
+      r.sent(21)
+      // The socket was already closed: no acknowledgement ever comes.
+      const lost = feed(r, { _tag: "Disconnected" })
+      assert.deepStrictEqual(tags(lost), ["ContactLost"])
+      const out = feed(r, { _tag: "Reconcile", view: { open: [], completed: [], completedFromIb, asOf: r.mark() } })
+      assert.deepStrictEqual(tags(out), ["Rejected"])
+      const rejected = out[0]!.event as { readonly code: number; readonly reason: string }
+      assert.include(rejected.reason, "never reached IB")
+      const o = fold(
+        [...lost, ...out].map((e) => ({ ...e, orderId: 11 })),
+        combo({ orderRef: "lost" })
+      )
+      assert.strictEqual(o.status, "Rejected")
+      // Final: a later reconciliation says nothing more.
+      assert.deepStrictEqual(
+        feed(r, { _tag: "Reconcile", view: { open: [], completed: [], completedFromIb, asOf: r.mark() } }),
+        []
+      )
+    }
+  })
+
+  it("an order IB acknowledged is never called never-reached; one with executions is not either", () => {
+    const r = setup(false)
+    r.placed(22, combo({ orderRef: "acked" }))
+    r.sent(22)
+    feed(r, orderStatus(22, "Submitted"), { _tag: "Disconnected" })
+    const out = feed(r, { _tag: "Reconcile", view: { open: [], completed: [], completedFromIb: true, asOf: r.mark() } })
+    assert.deepStrictEqual<unknown>(
+      out.map((e) => [e.orderId, e.event._tag === "Reconciled" ? e.event.status : e.event._tag]),
+      [[22, "Unknown"]]
+    )
+  })
+
+  it("an order that lost contact and is reported working after the listing was asked for takes that status", () => {
+    const r = setup(false)
+    r.placed(23, combo({ orderRef: "back" }))
+    r.sent(23)
+    feed(r, orderStatus(23, "PreSubmitted"), { _tag: "Disconnected" })
+    const asOf = r.mark()
+    feed(r, orderStatus(23, "Submitted"))
+    const out = feed(r, { _tag: "Reconcile", view: { open: [], completed: [], completedFromIb: true, asOf } })
+    assert.deepStrictEqual<unknown>(
+      out.map((e) => e.event),
+      [{ _tag: "Reconciled", at: AT, status: "Submitted" }]
+    )
+    assert.strictEqual(r.unsettled(), 0)
+  })
+
+  it("an order sent after the listing was asked for stays unsettled until a listing that can speak for it", () => {
+    const r = setup(false)
+    r.placed(24, combo({ orderRef: "late" }))
+    feed(r, { _tag: "Disconnected" })
+    const asOf = r.mark()
+    r.sent(24)
+    assert.deepStrictEqual(
+      feed(r, { _tag: "Reconcile", view: { open: [], completed: [], completedFromIb: true, asOf } }),
+      []
+    )
+    assert.strictEqual(r.unsettled(), 1)
+    const out = feed(r, { _tag: "Reconcile", view: { open: [], completed: [], completedFromIb: true, asOf: r.mark() } })
+    assert.deepStrictEqual(tags(out), ["Rejected"])
+    assert.strictEqual(r.unsettled(), 0)
   })
 })

@@ -173,6 +173,30 @@ describe("IbBroker over the wire: contracts and market data", () => {
     )
   )
 
+  it.live("concurrent placements of a spread not qualified yet share one contract-details request per leg", () =>
+    quietly(
+      Effect.gen(function* () {
+        const tws = yield* startTws()
+        const a = yield* startAdapter(testConfig(tws.port, 39))
+        const spread = yield* a.run(listedBullCall())
+        const hub = yield* recordHub(a)
+        const views = yield* a.run(
+          Effect.forEach(
+            [1, 2, 3, 4, 5],
+            (i) =>
+              placeSpreadOrder({ spread, action: "BUY", quantity: 1, orderType: "MARKET", orderRef: `shared-q-${i}` }),
+            { concurrency: "unbounded" }
+          )
+        )
+        assert.strictEqual(new Set(views.map((v) => v.id)).size, 5)
+        assert.isTrue(views.every((v) => v.legs.every((l) => typeof l.conId === "number" && l.conId > 0)))
+        yield* Effect.sleep(50)
+        const asked = new Set(hub.flatMap((e) => (e._tag === "ContractDetailsEnd" ? [e.reqId] : [])))
+        assert.strictEqual(asked.size, 2, "one contract-details request per leg, whatever the number of placements")
+      })
+    )
+  )
+
   it.live("a leg IB does not list fails NoSecurityDefinition, naming the leg", () =>
     quietly(
       Effect.gen(function* () {

@@ -16,8 +16,32 @@ export const sideAction = (side: string | undefined): Values.Action | undefined 
 
 /** A float from IB as an exact decimal of its shortest text (2.85 stays 2.85). */
 export const toDecimal = (n: number): Price.Decimal => {
+  const known = decimals.get(n)
+  if (known !== undefined) return known
   const text = String(n)
-  return Price.dec(/e/i.test(text) ? n.toFixed(10) : text)
+  const d = Price.dec(/e/i.test(text) ? n.toFixed(10) : text)
+  remember(decimals, n, d)
+  return d
+}
+
+// Prices repeat (a burst of fills at a handful of prices): parsed decimals and signed net prices are immutable
+// values, so they are kept, a bounded few, instead of being parsed and validated again for every execution.
+const MEMO_LIMIT = 4_096
+const decimals = new Map<number, Price.Decimal>()
+const netPrices = new Map<string, Price.NetPrice>()
+const remember = <K, V>(memo: Map<K, V>, key: K, value: V): void => {
+  if (memo.size >= MEMO_LIMIT) memo.clear()
+  memo.set(key, value)
+}
+
+/** IB's signed combo price as the NetPrice of an order with `action` (see Price.fromIbLimit), memoised. */
+const netPrice = (action: Values.Action, price: number): Price.NetPrice => {
+  const key = `${action}${price}`
+  const known = netPrices.get(key)
+  if (known !== undefined) return known
+  const p = Price.fromIbLimit(action, toDecimal(price))
+  remember(netPrices, key, p)
+  return p
 }
 
 /** The BAG itself (not a leg). */
@@ -66,7 +90,7 @@ export const comboFill = (
   at,
   execId: execution.execId! as Values.ExecId,
   quantity: execution.shares! as Values.Quantity,
-  price: Price.fromIbLimit(action, toDecimal(execution.price!)),
+  price: netPrice(action, execution.price!),
   ...(commission === undefined ? {} : { commission })
 })
 

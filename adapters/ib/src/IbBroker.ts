@@ -32,6 +32,7 @@ import {
   Layer,
   Option,
   PubSub,
+  Queue,
   Result,
   Schedule,
   type Scope,
@@ -109,41 +110,40 @@ export const make = (config: IbConfig.IbConfig): Effect.Effect<IbAdapter, Broker
         if (order !== undefined) yield* connection.publish({ _tag: "Adopt", orderId, order })
       })
 
-    // The reducer's fiber: the one reader of the hub that changes order state, in hub order.
-    const consume = (connection: IbConnection.IbConnection) =>
-      Effect.gen(function* () {
-        const subscription = yield* connection.subscribe
-        yield* Stream.fromSubscription(subscription).pipe(
-          Stream.runForEach((event) =>
-            Effect.gen(function* () {
-              const id = orderIdOf(event)
-              if (id !== undefined) yield* connection.orderIds.observe(id)
-              if (event._tag === "ReconcileNeeded") {
-                yield* Effect.forkIn(
-                  Deferred.await(ready).pipe(Effect.andThen(Effect.suspend(() => reconcileInBackground(event.reason)))),
-                  scope
-                )
-                return
-              }
-              const at = yield* Clock.currentTimeMillis
-              // A bug in the reducer must not stop the event flow: the event is logged and the next one is read.
-              const produced = yield* Effect.try({ try: () => reducer.apply(event, at), catch: (e) => e }).pipe(
-                Effect.catch((e) =>
-                  Effect.as(
-                    Effect.logError(`IB: could not fold a ${event._tag} event`, e),
-                    [] as ReadonlyArray<BrokerEvent>
-                  )
-                )
-              )
-              for (const e of produced) yield* PubSub.publish(out, e)
-              if (event._tag === "ExecDetails" && id !== undefined && reducer.needsLegs(id)) {
-                yield* Effect.forkIn(adopt(connection, id, event.execution.orderRef), scope)
-              }
-            })
-          ),
-          Effect.forkScoped
-        )
-      })
+    // Work the synchronous event path hands off (a reconciliation, a journal lookup, a log line): run on fibers of
+    // the adapter's scope, so that reading the socket never waits for it.
+    const work = yield* Queue.unbounded<Effect.Effect<void>>()
+    yield* Queue.take(work).pipe(
+      Effect.flatMap((effect) => Effect.forkIn(effect, scope)),
+      Effect.forever,
+      Effect.forkScoped
+    )
+    const handOff = (effect: Effect.Effect<void>) => void Queue.offerUnsafe(work, effect)
+    const clock = yield* Clock.Clock
+
+    // The reducer's sink: called synchronously with every event, in socket order, from inside IBApi's callbacks; the
+    // BrokerEvents it produces are published at once (no fiber hand-off per message).
+    const onEvent = (connection: IbConnection.IbConnection) => (event: IbEvent) => {
+      const id = orderIdOf(event)
+      if (id !== undefined) connection.orderIds.observeUnsafe(id)
+      if (event._tag === "ReconcileNeeded") {
+        handOff(Deferred.await(ready).pipe(Effect.andThen(Effect.suspend(() => reconcileInBackground(event.reason)))))
+        return
+      }
+      let produced: ReadonlyArray<BrokerEvent>
+      try {
+        produced = reducer.apply(event, clock.currentTimeMillisUnsafe())
+      } catch (e) {
+        // A bug in the reducer must not stop the event flow: the event is logged and the next one is read.
+        handOff(Effect.logError(`IB: could not fold a ${event._tag} event`, e))
+        return
+      }
+      for (let i = 0; i < produced.length; i++) PubSub.publishUnsafe(out, produced[i]!)
+      if (event._tag === "ExecDetails" && id !== undefined && reducer.needsLegs(id)) {
+        handOff(adopt(connection, id, event.execution.orderRef))
+      }
+    }
+    const consume = (connection: IbConnection.IbConnection) => connection.addSink(onEvent(connection))
 
     const connection = yield* IbConnection.make(config, consume)
     const qualifier = yield* Qualify.make(connection)
@@ -155,30 +155,37 @@ export const make = (config: IbConfig.IbConfig): Effect.Effect<IbAdapter, Broker
     // openOrders has no request id: two listings at once would mix, so they take turns with the reconciliation.
     const reconcileLock = <A, E>(effect: Effect.Effect<A, E>): Effect.Effect<A, E> =>
       reconcileNow.withPermits(1)(effect)
-    const openOrdersUnlocked = Requests.run(connection, {
-      what: "the open orders",
-      errorsFor: "none",
-      send: (api) => api.reqAllOpenOrders(),
-      handler: () => {
-        const collector = new Collector(config.clientId, (id) => reducer.get(id)?.combo)
-        return (event) => {
-          if (event._tag === "OpenOrder") collector.openOrder(event.orderId, event.order, event.orderState)
-          if (event._tag === "OrderStatus") {
-            collector.orderStatus(
-              event.orderId,
-              event.status,
-              event.filled,
-              event.remaining,
-              event.permId,
-              event.clientId
-            )
+    // The listing and the reducer's stamp at the moment its request was written (see Reconciliation).
+    const listOpen = Effect.suspend(() => {
+      let asOf = 0
+      return Requests.run(connection, {
+        what: "the open orders",
+        errorsFor: "none",
+        send: (api) => {
+          asOf = reducer.mark()
+          api.reqAllOpenOrders()
+        },
+        handler: () => {
+          const collector = new Collector(config.clientId, (id) => reducer.get(id)?.combo)
+          return (event) => {
+            if (event._tag === "OpenOrder") collector.openOrder(event.orderId, event.order, event.orderState)
+            if (event._tag === "OrderStatus") {
+              collector.orderStatus(
+                event.orderId,
+                event.status,
+                event.filled,
+                event.remaining,
+                event.permId,
+                event.clientId
+              )
+            }
+            return event._tag === "OpenOrderEnd" ? Requests.done(collector.snapshots()) : Requests.next
           }
-          return event._tag === "OpenOrderEnd" ? Requests.done(collector.snapshots()) : Requests.next
         }
-      }
+      }).pipe(Effect.map((open) => ({ open, asOf })))
     })
 
-    const openOrders = reconcileLock(openOrdersUnlocked)
+    const openOrders = reconcileLock(Effect.map(listOpen, (l) => l.open))
 
     const requestCompleted = Requests.run(connection, {
       what: "the completed orders",
@@ -264,7 +271,7 @@ export const make = (config: IbConfig.IbConfig): Effect.Effect<IbAdapter, Broker
     // The adapter's own reconciliation: the answers flow through the reducer (missed fills are published), then
     // the view settles the orders that lost contact.
     const reconcileOnce = Effect.gen(function* () {
-      const open = yield* openOrdersUnlocked
+      const { open, asOf } = yield* listOpen
       for (const id of reducer.lostCancels(open)) {
         yield* Effect.logWarning(`IB: the cancel of order ${id} was lost with the connection; sending it again`)
         yield* connection.send(`the cancel of order ${id}`, (api) => api.cancelOrder(id))
@@ -273,16 +280,27 @@ export const make = (config: IbConfig.IbConfig): Effect.Effect<IbAdapter, Broker
       yield* executions
       yield* connection.publish({
         _tag: "Reconcile",
-        view: { open, completed: completed.orders, completedFromIb: completed.fromIb }
+        view: { open, completed: completed.orders, completedFromIb: completed.fromIb, asOf }
       })
     })
 
     const reconcile: Effect.Effect<void, BrokerError> = reconcileLock(reconcileOnce)
 
-    function reconcileInBackground(reason: string) {
+    // After a reconnect: reconcile (retried while it fails), then look again, a few times, while orders that lost
+    // contact are still unsettled (their listing could not speak for them: sent or reported working after it).
+    function reconcileInBackground(reason: string, recheck = 0): Effect.Effect<void> {
       return Effect.logInfo(`IB: reconciling orders (${reason})`).pipe(
         Effect.andThen(reconcile),
         Effect.retry(Schedule.max([Schedule.spaced("1 second"), Schedule.recurs(4)])),
+        Effect.andThen(
+          Effect.suspend(() =>
+            reducer.unsettled() > 0 && recheck < 3
+              ? Effect.sleep("1 second").pipe(
+                  Effect.andThen(reconcileInBackground(`${reason}; checking again`, recheck + 1))
+                )
+              : Effect.void
+          )
+        ),
         Effect.catch((e) => Effect.logError(`IB: reconciliation after "${reason}" failed: ${e.message}`))
       )
     }
@@ -302,7 +320,10 @@ export const make = (config: IbConfig.IbConfig): Effect.Effect<IbAdapter, Broker
       yield* connection.orderIds
         .submit(
           orderId,
-          connection.send(`the order ${orderId}`, (api) => api.placeOrder(orderId, contract, ibOrder))
+          connection.send(`the order ${orderId}`, (api) => {
+            reducer.sent(orderId)
+            api.placeOrder(orderId, contract, ibOrder)
+          })
         )
         .pipe(Effect.tapError(() => Effect.sync(() => reducer.notSent(orderId, "new"))))
     })
@@ -313,7 +334,10 @@ export const make = (config: IbConfig.IbConfig): Effect.Effect<IbAdapter, Broker
       const echoed = reducer.get(orderId)?.contract ?? contract
       reducer.modifying(orderId, combo)
       yield* connection
-        .send(`the modify of order ${orderId}`, (api) => api.placeOrder(orderId, echoed, ibOrder))
+        .send(`the modify of order ${orderId}`, (api) => {
+          reducer.sent(orderId)
+          api.placeOrder(orderId, echoed, ibOrder)
+        })
         .pipe(Effect.tapError(() => Effect.sync(() => reducer.notSent(orderId, "modify"))))
     })
 
@@ -369,7 +393,8 @@ export const make = (config: IbConfig.IbConfig): Effect.Effect<IbAdapter, Broker
       completedOrders: Effect.map(completedWithSource, (c) => c.orders),
       executions,
       whatIf,
-      events: Stream.fromPubSub(out)
+      events: Stream.fromPubSub(out),
+      subscribe: Effect.map(PubSub.subscribe(out), Stream.fromSubscription)
     })
     const marketData = IbMarketData.make(connection, qualifier)
     yield* Deferred.succeed(ready, undefined)

@@ -4,8 +4,14 @@
  * - One fresh `IBApi` per connection attempt, connected with the FIXED client id (1.6.10 bumps an id it was not
  *   given on each reconnect). An attempt succeeds on `nextValidId`, not on `connected` (which fires before it, while
  *   IBApi still queues every call).
- * - Every IBApi event goes through {@link fromApi} (listeners attached with acquireRelease) onto one hub that the
- *   reducer, the request helpers and the reconciler subscribe to.
+ * - Every IBApi event is dispatched synchronously, from inside IBApi's decoder loop, in socket order: first to the
+ *   sinks (the adapter's reducer, see {@link IbConnection.addSink}: no fiber hand-off per message), then onto one hub
+ *   that the request helpers and the reconciler subscribe to. Connection-level events (handshake, 1100/1101/1102,
+ *   socket loss) are also handed to one control fiber per session for what needs effects.
+ * - Frame lengths are checked before @stoqey/ib reads them (its reader loops forever on a negative length): a length
+ *   below 0 or above IB's 0xFFFFFF limit is reported as a protocol error (505, in {@link IbConnection.protocolErrors})
+ *   and the socket is dropped, so the normal reconnect takes over.
+ * - Account ids in IB's own texts (errors, notices) are masked before anything else sees them (Masking).
  * - State: Connecting -> Connected; 1100 -> Degraded; 1101/1102 -> Connected and a `ReconcileNeeded` event; socket
  *   loss -> Disconnected, then Connecting again after the reconnect schedule's delay, with the same client id, then a
  *   `ReconcileNeeded` event once nextValidId came back.
@@ -19,9 +25,10 @@
  */
 import { BrokerError, type ConnectionState } from "@spreads/application"
 import { EventName, IBApi } from "@stoqey/ib"
-import { Deferred, Duration, Effect, Exit, Option, PubSub, Scope, Stream, SubscriptionRef } from "effect"
+import { Deferred, Duration, Effect, Exit, Option, PubSub, Queue, Scope, Stream, SubscriptionRef } from "effect"
 import * as IbConfig from "./IbConfig.ts"
-import { fromApi, type IbEvent } from "./IbEvent.ts"
+import { attach, type IbEvent } from "./IbEvent.ts"
+import { masker } from "./Masking.ts"
 import * as OrderIds from "./OrderIds.ts"
 import * as TokenBucket from "./TokenBucket.ts"
 
@@ -36,8 +43,15 @@ export interface IbConnection {
   readonly subscribe: Effect.Effect<PubSub.Subscription<IbEvent>, never, Scope.Scope>
   /** Every event on the hub from now on. */
   readonly events: Stream.Stream<IbEvent>
-  /** Publishes an event on the hub (the adapter's own, such as ReconcileNeeded). */
+  /** Publishes an event on the hub (the adapter's own, such as ReconcileNeeded): sinks first, then subscribers. */
   readonly publish: (event: IbEvent) => Effect.Effect<void>
+  /**
+   * Adds a synchronous sink for as long as the scope lives: called with every event, in order, before the hub's
+   * subscribers see it, from inside IBApi's event callbacks. A sink must be quick and must not throw.
+   */
+  readonly addSink: (sink: (event: IbEvent) => void) => Effect.Effect<void, never, Scope.Scope>
+  /** Masks account ids in a text before it goes into a log or an error (see Masking). */
+  readonly mask: (text: string) => string
   /**
    * Sends one message: waits for the link (see the module doc), takes a pacing token, then calls `f` with the live
    * IBApi. `what` names the message in errors ("the order 12", "contract details for AAPL ...").
@@ -91,6 +105,54 @@ const guardDecoder = (api: IBApi): void => {
   }
 }
 
+/** IB's receive limit for one frame (and @stoqey/ib's, which it only applies to the whole buffer). */
+export const MAX_FRAME_LENGTH = 0xffffff
+
+interface SocketLike {
+  onData: (data: Buffer) => void
+  onMessage: (data: string) => void
+  useV100Plus: boolean
+  _v100MessageBuffer: Buffer
+  client?: { destroy(): void }
+}
+
+/**
+ * Replaces 1.6.10's frame reader (socket.js onData), which reads the length as a signed int32 and loops forever,
+ * growing memory, on a negative one. Same framing otherwise: 4-byte big-endian length, then the message, handed to
+ * the library's own `onMessage`. A length below 0 or above {@link MAX_FRAME_LENGTH} cannot be resynchronised: it is
+ * reported through `bad` (with the length) and nothing more is read from that socket.
+ */
+const guardFrames = (api: IBApi, bad: (length: number, socket: SocketLike) => void): void => {
+  const socket = (api as unknown as { controller?: { socket?: SocketLike } }).controller?.socket
+  if (socket === undefined || typeof socket.onData !== "function" || typeof socket.onMessage !== "function") return
+  const original = socket.onData.bind(socket)
+  let broken = false
+  socket.onData = (data: Buffer) => {
+    if (broken) return
+    if (!socket.useV100Plus) return original(data)
+    const held = socket._v100MessageBuffer
+    const buffer = held === undefined || held.length === 0 ? data : Buffer.concat([held, data])
+    let offset = 0
+    try {
+      while (buffer.length - offset >= 4) {
+        const length = buffer.readInt32BE(offset)
+        if (length < 0 || length > MAX_FRAME_LENGTH) {
+          broken = true
+          offset = buffer.length
+          bad(length, socket)
+          return
+        }
+        if (buffer.length - offset - 4 < length) break
+        const message = buffer.toString("utf8", offset + 4, offset + 4 + length)
+        offset += 4 + length
+        socket.onMessage(message)
+      }
+    } finally {
+      socket._v100MessageBuffer = offset >= buffer.length ? Buffer.alloc(0) : buffer.subarray(offset)
+    }
+  }
+}
+
 const notConnected = (message: string) => new BrokerError({ reason: "NotConnected", message })
 
 /** Why a command could not be sent, as a sentence for the trader. */
@@ -134,13 +196,34 @@ export const make = (
     let accounts: ReadonlyArray<string> = []
     const protocolErrors: Array<string> = []
     let requestId = OrderIds.REQUEST_ID_BASE
+    const sinks: Array<(event: IbEvent) => void> = []
+    const mask = masker(() => (config.account === undefined ? accounts : [config.account, ...accounts]))
     // Sessions live in child scopes of this one, so closing the connection closes whichever session is current.
     const parent = yield* Effect.scope
-    const publish = (event: IbEvent) => PubSub.publish(hub, event).pipe(Effect.asVoid)
+
+    // The one path every event takes, synchronously and in order: bookkeeping, sinks, then the hub.
+    const dispatch = (event: IbEvent): void => {
+      switch (event._tag) {
+        case "NextValidId":
+          orderIds.observeNextValidUnsafe(event.orderId)
+          break
+        case "ManagedAccounts":
+          accounts = event.accounts
+          break
+        case "Error":
+          if (event.id === -1 && event.code === DECODE_ERROR && event.origin === "client") {
+            protocolErrors.push(event.message)
+            if (protocolErrors.length > 100) protocolErrors.shift()
+          }
+          break
+      }
+      for (const sink of sinks) sink(event)
+      PubSub.publishUnsafe(hub, event)
+    }
+    const publish = (event: IbEvent) => Effect.sync(() => dispatch(event))
 
     const awaitReady = (what: string): Effect.Effect<void, BrokerError> =>
       Effect.gen(function* () {
-        if ((yield* SubscriptionRef.get(state)) === "Connected" && current !== undefined) return
         const ready = yield* SubscriptionRef.changes(state).pipe(
           Stream.filter((s) => s === "Connected"),
           Stream.runHead,
@@ -151,41 +234,43 @@ export const make = (
         }
       })
 
+    const write = (api: IBApi, what: string, f: (api: IBApi) => void): Effect.Effect<void, BrokerError> => {
+      try {
+        f(api)
+        return Effect.void
+      } catch (e) {
+        return Effect.fail(
+          new BrokerError({
+            reason: "Protocol",
+            message: `${what} could not be sent: ${mask(e instanceof Error ? e.message : String(e))}`
+          })
+        )
+      }
+    }
+
+    // The common case (linked, a token in the bucket) runs without a fiber switch: check, take, write.
     const send = (what: string, f: (api: IBApi) => void): Effect.Effect<void, BrokerError> =>
-      Effect.gen(function* () {
-        yield* awaitReady(what)
-        yield* bucket.take
-        const api = current
-        if (api === undefined || !api.isConnected) {
-          return yield* waitFailure(config, yield* SubscriptionRef.get(state), what)
-        }
-        yield* Effect.try({
-          try: () => f(api),
-          catch: (e) =>
-            new BrokerError({
-              reason: "Protocol",
-              message: `${what} could not be sent: ${e instanceof Error ? e.message : String(e)}`
+      Effect.suspend(() => {
+        const linked = current !== undefined && SubscriptionRef.getUnsafe(state) === "Connected"
+        return (linked ? bucket.take : Effect.andThen(awaitReady(what), bucket.take)).pipe(
+          Effect.andThen(
+            Effect.suspend(() => {
+              const api = current
+              if (api === undefined || !api.isConnected) {
+                return Effect.flatMap(SubscriptionRef.get(state), (s) => Effect.fail(waitFailure(config, s, what)))
+              }
+              return write(api, what, f)
             })
-        })
+          )
+        )
       })
 
-    // Handles the connection-level meaning of an event, then puts it on the hub for everyone else.
-    const onEvent = (event: IbEvent, up: Deferred.Deferred<void, BrokerError>, ended: Deferred.Deferred<void>) =>
+    // What connection-level events mean, on the session's control fiber (everyone else already saw the event).
+    const onControl = (event: IbEvent, up: Deferred.Deferred<void, BrokerError>, ended: Deferred.Deferred<void>) =>
       Effect.gen(function* () {
-        if (event._tag === "Error" && event.id === -1 && event.code === DECODE_ERROR && event.origin === "client") {
-          protocolErrors.push(event.message)
-          if (protocolErrors.length > 100) protocolErrors.shift()
-        }
-        // On the hub before anything else: ending the session (below) interrupts this fiber, and the Disconnected
-        // event must still reach the reducer.
-        yield* publish(event)
         switch (event._tag) {
           case "NextValidId":
-            yield* orderIds.observeNextValid(event.orderId)
             yield* Deferred.succeed(up, undefined)
-            break
-          case "ManagedAccounts":
-            accounts = event.accounts
             break
           case "Disconnected":
             yield* Deferred.fail(
@@ -253,11 +338,37 @@ export const make = (
       const scope = yield* Scope.fork(parent)
       const up = yield* Deferred.make<void, BrokerError>()
       const ended = yield* Deferred.make<void>()
-      const attached = yield* Deferred.make<void>()
       // Pacing is the token bucket's job; IBApi's own limiter (100 ms windows) is left loose so that a message is
       // written the moment the bucket releases it, not queued inside IBApi where a socket drop would lose it.
       const api = new IBApi({ host: config.host, port: config.port, maxReqPerSec: 100 })
       guardDecoder(api)
+      guardFrames(api, (length, socket) => {
+        ;(api as unknown as Emitter).emit(
+          EventName.error,
+          new Error(
+            `Protocol error: the server sent a frame length of ${length} (IB allows 0 to ${MAX_FRAME_LENGTH}); the stream cannot be read past it, so the connection is dropped and will be re-established`
+          ),
+          DECODE_ERROR,
+          -1
+        )
+        socket.client?.destroy()
+      })
+      // Connection-level events also go to this session's control fiber; everything else is handled synchronously.
+      const control = yield* Queue.unbounded<IbEvent>()
+      const detach = attach(
+        api,
+        (event) => {
+          dispatch(event)
+          if (
+            event._tag === "NextValidId" ||
+            event._tag === "Disconnected" ||
+            (event._tag === "Error" && event.id === -1)
+          ) {
+            Queue.offerUnsafe(control, event)
+          }
+        },
+        mask
+      )
       yield* Scope.addFinalizer(
         scope,
         Effect.sync(() => {
@@ -267,14 +378,15 @@ export const make = (
           } catch {
             // already closed
           }
+          detach()
         })
       )
-      yield* fromApi(api, Deferred.succeed(attached, undefined).pipe(Effect.asVoid)).pipe(
-        Stream.runForEach((event) => onEvent(event, up, ended)),
+      yield* Queue.take(control).pipe(
+        Effect.flatMap((event) => onControl(event, up, ended)),
+        Effect.forever,
         Effect.forkIn(scope)
       )
       const opened = Effect.gen(function* () {
-        yield* Deferred.await(attached)
         api.connect(config.clientId)
         yield* Deferred.await(up)
       }).pipe(
@@ -305,6 +417,16 @@ export const make = (
       subscribe: PubSub.subscribe(hub),
       events: Stream.fromPubSub(hub),
       publish,
+      addSink: (sink) =>
+        Effect.acquireRelease(
+          Effect.sync(() => void sinks.push(sink)),
+          () =>
+            Effect.sync(() => {
+              const i = sinks.indexOf(sink)
+              if (i >= 0) sinks.splice(i, 1)
+            })
+        ),
+      mask,
       send,
       nextRequestId: Effect.sync(() => {
         requestId = requestId >= OrderIds.REQUEST_ID_LIMIT ? OrderIds.REQUEST_ID_BASE : requestId + 1

@@ -114,6 +114,11 @@ export interface ReconcileView {
   readonly completed: ReadonlyArray<BrokerOrderSnapshot>
   /** True when `completed` came from IB (reqCompletedOrders); false when IB could not say. */
   readonly completedFromIb: boolean
+  /**
+   * The reducer's sequence number (Reducer.mark) at the moment the open-orders request was written: an order sent
+   * or reported working after it may be missing from the listing only because the listing was taken first.
+   */
+  readonly asOf: number
 }
 
 /**
@@ -291,32 +296,50 @@ const listeners: ReadonlyArray<readonly [EventName, (...args: Array<never>) => I
 ]
 
 /**
- * Every event of one IBApi instance, in emission order. The listeners are attached when the stream starts and
- * removed when it ends (acquireRelease), so a finished connection leaves nothing behind on its emitter.
+ * Attaches one listener per IBApi event and calls `emit` synchronously, from inside IBApi's decoder loop, with each
+ * event in emission order; returns the function that detaches them all. `mask` rewrites the text of every error and
+ * notice before it is emitted (account ids out of IB's own texts, see Masking). `emit` must not throw; a shape that
+ * cannot be read is dropped (the decoder's own 505 reports a broken message).
+ */
+export const attach = (
+  api: IBApi,
+  emit: (event: IbEvent) => void,
+  mask: (text: string) => string = (text) => text
+): (() => void) => {
+  const emitter = api as unknown as Emitter
+  const attached = listeners.map(([name, toEvent]) => {
+    // A listener must never throw: IBApi calls it from inside its decoder loop.
+    const listener = (...args: Array<never>) => {
+      let event: IbEvent
+      try {
+        event = toEvent(...args)
+        if (event._tag === "Error") event = { ...event, message: mask(event.message) }
+      } catch {
+        return
+      }
+      emit(event)
+    }
+    emitter.on(name, listener)
+    return [name, listener] as const
+  })
+  return () => {
+    for (const [name, listener] of attached) emitter.off(name, listener)
+  }
+}
+
+/**
+ * Every event of one IBApi instance, in emission order, as a Stream (see {@link attach}). The listeners are attached
+ * when the stream starts and removed when it ends, so a finished connection leaves nothing behind on its emitter.
  * `onAttached` runs once the listeners are in place: connect only after it, or the first events are lost.
  */
 export const fromApi = (api: IBApi, onAttached: Effect.Effect<void> = Effect.void): Stream.Stream<IbEvent> =>
   Stream.callback<IbEvent>((queue) =>
     Effect.acquireRelease(
-      Effect.sync(() => {
-        const emitter = api as unknown as Emitter
-        const attached = listeners.map(([name, toEvent]) => {
-          // A listener must never throw: IBApi calls it from inside its decoder loop.
-          const listener = (...args: Array<never>) => {
-            try {
-              Queue.offerUnsafe(queue, toEvent(...args))
-            } catch {
-              // A shape we cannot read is dropped; the decoder's own 505 reports a broken message.
-            }
-          }
-          emitter.on(name, listener)
-          return [name, listener] as const
+      Effect.sync(() =>
+        attach(api, (event) => {
+          Queue.offerUnsafe(queue, event)
         })
-        return { emitter, attached }
-      }),
-      ({ emitter, attached }) =>
-        Effect.sync(() => {
-          for (const [name, listener] of attached) emitter.off(name, listener)
-        })
+      ),
+      (detach) => Effect.sync(detach)
     ).pipe(Effect.andThen(onAttached))
   )

@@ -41,15 +41,20 @@ export interface OrderInfo {
   comboFilled: number
   /** Contact was lost while the order was live: the next reconciliation settles it. */
   contactLost: boolean
+  /**
+   * The reducer's sequence number when the order was last sent to IB (placed or modified) or last reported working
+   * by IB: a listing asked for before that cannot speak for the order (see Reconciliation).
+   */
+  lastSeen: number
 }
 
 /** A record with nothing known yet. */
-export const blank = (): OrderInfo => ({ cancelRequested: false, comboFilled: 0, contactLost: false })
+export const blank = (): OrderInfo => ({ cancelRequested: false, comboFilled: 0, contactLost: false, lastSeen: 0 })
 
 /** A BrokerEvent for the order, carrying its orderRef and permId when known (the OrderBook matches on them too). */
-export const brokerEvent = (orderId: number, info: OrderInfo, event: BrokerEvent["event"]): BrokerEvent => ({
-  orderId,
-  ...(info.orderRef === undefined ? {} : { orderRef: info.orderRef }),
-  ...(info.permId === undefined ? {} : { permId: info.permId }),
-  event
-})
+export const brokerEvent = (orderId: number, info: OrderInfo, event: BrokerEvent["event"]): BrokerEvent => {
+  // Built without spreads: this runs for every order event read from the socket.
+  const { orderRef, permId } = info
+  if (orderRef === undefined) return permId === undefined ? { orderId, event } : { orderId, permId, event }
+  return permId === undefined ? { orderId, orderRef, event } : { orderId, orderRef, permId, event }
+}

@@ -5,12 +5,17 @@
  * BrokerError NoSecurityDefinition naming the leg ("leg 2 (AAPL 2026-12-18 215.00 C)"). When several listings match
  * (SPX and SPXW share strikes and expiries), the one whose trading class is the underlying's symbol wins; otherwise
  * the leg is refused as ambiguous rather than guessed.
+ *
+ * Concurrent qualifications of the same leg (several placements of a spread not qualified yet) share one in-flight
+ * lookup: one contract-details request per contract, whoever asked first. The lookup runs in the qualifier's own
+ * scope, so a caller that gives up (interrupted, timed out) never cancels it for the others; a failed lookup is not
+ * cached, and the next qualification asks again.
  * @module
  */
 import { BrokerError } from "@spreads/application"
 import { Contract as DomainContract, Price, type Strategy } from "@spreads/domain"
 import { type Contract, type ContractDetails, OptionType, SecType } from "@stoqey/ib"
-import { Effect } from "effect"
+import { Deferred, Effect, type Scope } from "effect"
 import type { IbConnection } from "./IbConnection.ts"
 import * as Requests from "./Requests.ts"
 
@@ -65,11 +70,13 @@ export const pick = (
   })
 }
 
-/** A qualifier over `connection`, with an empty cache. */
-export const make = (connection: IbConnection): Effect.Effect<Qualifier> =>
-  Effect.sync(() => {
+/** A qualifier over `connection`, with an empty cache; shared lookups live as long as the scope. */
+export const make = (connection: IbConnection): Effect.Effect<Qualifier, never, Scope.Scope> =>
+  Effect.gen(function* () {
+    const scope = yield* Effect.scope
     const cache = new Map<string, number>()
     const reverse = new Map<number, DomainContract.OptionContract>()
+    const inFlight = new Map<string, Deferred.Deferred<number, BrokerError>>()
 
     const details = (contract: Contract, what: string) =>
       Requests.run<ReadonlyArray<ContractDetails>>(connection, {
@@ -85,15 +92,8 @@ export const make = (connection: IbConnection): Effect.Effect<Qualifier> =>
         }
       })
 
-    const conId = (c: DomainContract.OptionContract, label: string): Effect.Effect<number, BrokerError> =>
+    const lookup = (c: DomainContract.OptionContract, key: string, label: string): Effect.Effect<number, BrokerError> =>
       Effect.gen(function* () {
-        if (c.conId !== undefined) {
-          reverse.set(c.conId, c)
-          return c.conId
-        }
-        const key = DomainContract.contractKey(c)
-        const cached = cache.get(key)
-        if (cached !== undefined) return cached
         const found = yield* details(optionContract(c), `contract details for ${label}`).pipe(
           Effect.mapError((e) =>
             e.reason === "NoSecurityDefinition"
@@ -112,6 +112,31 @@ export const make = (connection: IbConnection): Effect.Effect<Qualifier> =>
         return picked
       })
 
+    const conId = (c: DomainContract.OptionContract, label: string): Effect.Effect<number, BrokerError> =>
+      Effect.suspend(() => {
+        if (c.conId !== undefined) {
+          reverse.set(c.conId, c)
+          return Effect.succeed(c.conId)
+        }
+        const key = DomainContract.contractKey(c)
+        const cached = cache.get(key)
+        if (cached !== undefined) return Effect.succeed(cached)
+        const running = inFlight.get(key)
+        if (running !== undefined) return Deferred.await(running)
+        const shared = Deferred.makeUnsafe<number, BrokerError>()
+        inFlight.set(key, shared)
+        // The first caller's label names the leg in errors: the same contract is the same leg for every caller.
+        return lookup(c, key, label).pipe(
+          Effect.onExit((exit) =>
+            Effect.sync(() => {
+              inFlight.delete(key)
+            }).pipe(Effect.andThen(Deferred.done(shared, exit)))
+          ),
+          Effect.forkIn(scope),
+          Effect.andThen(Deferred.await(shared))
+        )
+      })
+
     const qualify = (spread: Strategy.OptionSpread) =>
       Effect.map(
         Effect.forEach(
@@ -126,5 +151,5 @@ export const make = (connection: IbConnection): Effect.Effect<Qualifier> =>
         (legs): Strategy.OptionSpread => ({ ...spread, legs })
       )
 
-    return { qualify, conId, details, byConId: (id) => reverse.get(id) }
+    return { qualify, conId, details, byConId: (id) => reverse.get(id) } satisfies Qualifier
   })

@@ -18,12 +18,13 @@
  *   Rejected; any order-refusing code while a modify is in flight (104/105/110/201, ...) -> ModifyRejected (the old
  *   terms stay live at IB); 399 and other warnings, and unknown codes on a working order -> Warning (no state change).
  * - Events of other client ids are ignored: their order ids live in another number space and would hit our orders.
- * - Socket loss -> ContactLost for every live order; the reconciliation after the reconnect -> Reconciled.
+ * - Socket loss -> ContactLost for every live order; the reconciliation after the reconnect -> Reconciled (or Rejected
+ *   for an order that never reached IB), judged only on evidence: see Reconciliation and {@link Reducer.mark}.
  * Every event carries the order's orderRef and permId when known, so the OrderBook can also match by them.
  * @module
  */
 import type { BrokerEvent, BrokerExecution, BrokerOrderSnapshot } from "@spreads/application"
-import { type ComboOrder, IbErrors, Price, type Values } from "@spreads/domain"
+import { type ComboOrder, IbErrors, OrderStatus, Price, type Values } from "@spreads/domain"
 import type { CommissionReport, Contract, Execution, Order, OrderState } from "@stoqey/ib"
 import { ibLimitPrice } from "./ComboBuilder.ts"
 import * as Executions from "./Executions.ts"
@@ -46,6 +47,8 @@ export class Reducer {
   private readonly commissionsSent = new Set<string>()
   private readonly heldCommissions = new Map<string, number>()
   private readonly heldLegs = new Map<number, Array<{ contract: Contract; execution: Execution }>>()
+  /** Orders the sequence of sends, working reports and listing requests (see {@link mark}). */
+  private seq = 0
 
   readonly clientId: number
 
@@ -67,6 +70,28 @@ export class Reducer {
       legs.push({ conId: l.contract.conId, action: l.action, ratio: l.ratio })
     }
     info.legs = legs
+  }
+
+  /**
+   * The order's placement or modify is being written to the socket now (call it from inside the write): a listing
+   * asked for before this moment cannot speak for the order.
+   */
+  sent(orderId: number): void {
+    const info = this.orders.get(orderId)
+    if (info !== undefined) info.lastSeen = ++this.seq
+  }
+
+  /**
+   * A stamp for a listing request being written now (call it from inside the write): the `asOf` of the
+   * ReconcileView built from its answer.
+   */
+  mark(): number {
+    return ++this.seq
+  }
+
+  /** Orders that lost contact and still wait for a reconciliation that can speak for them. */
+  unsettled(): number {
+    return Reconciliation.unsettled(this.orders)
   }
 
   /** Registers a modify about to be sent; the openOrder showing these terms confirms it. */
@@ -254,7 +279,10 @@ export class Reducer {
     if (typeof permId === "number" && permId > 0) info.permId = permId
     if (status !== undefined) info.ibStatus = status
     if (info.terminal !== undefined) return []
-    switch (toDomainStatus(status)) {
+    const reported = toDomainStatus(status)
+    // Reported working now: a listing asked for before this cannot speak for the order.
+    if (OrderStatus.isWorking(reported) || reported === "PendingCancel") info.lastSeen = ++this.seq
+    switch (reported) {
       case "PreSubmitted":
       case "Submitted": {
         const s = status === "PreSubmitted" ? "PreSubmitted" : "Submitted"

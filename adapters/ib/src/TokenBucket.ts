@@ -18,25 +18,31 @@ export interface TokenBucket {
   readonly available: Effect.Effect<number>
 }
 
-/** A bucket refilled at `ratePerSecond`, holding at most `burst` tokens, starting full. */
+/**
+ * A bucket refilled at `ratePerSecond`, holding at most `burst` tokens, starting full. Taking a token that is there
+ * while nobody waits is synchronous (no lock, no sleep); otherwise takers queue in order behind the one sleeping.
+ */
 export const make = (ratePerSecond: number, burst: number): Effect.Effect<TokenBucket> =>
   Effect.gen(function* () {
+    const clock = yield* Clock.Clock
     const perMilli = ratePerSecond / 1000
     let tokens = burst
-    let last = yield* Clock.currentTimeMillis
+    let last = clock.currentTimeMillisUnsafe()
+    let waiting = 0
     // One taker at a time: the one holding the permit sleeps for its token, the others queue behind it in order.
     const lock = yield* Semaphore.make(1)
 
-    const refill = Effect.map(Clock.currentTimeMillis, (now) => {
-      tokens = Math.min(burst, tokens + (now - last) * perMilli)
+    const refillUnsafe = () => {
+      const now = clock.currentTimeMillisUnsafe()
+      tokens = Math.min(burst, tokens + Math.max(0, now - last) * perMilli)
       last = now
       return tokens
-    })
+    }
 
-    const take: Effect.Effect<void> = lock.withPermits(1)(
+    const slow: Effect.Effect<void> = lock.withPermits(1)(
       Effect.gen(function* () {
         for (;;) {
-          const have = yield* refill
+          const have = refillUnsafe()
           if (have >= 1) {
             tokens = have - 1
             return
@@ -46,5 +52,17 @@ export const make = (ratePerSecond: number, burst: number): Effect.Effect<TokenB
       })
     )
 
-    return { take, available: refill }
+    const take: Effect.Effect<void> = Effect.suspend(() => {
+      if (waiting === 0 && refillUnsafe() >= 1) {
+        tokens -= 1
+        return Effect.void
+      }
+      waiting++
+      return Effect.ensuring(
+        slow,
+        Effect.sync(() => void waiting--)
+      )
+    })
+
+    return { take, available: Effect.sync(refillUnsafe) }
   })
