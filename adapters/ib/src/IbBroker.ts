@@ -193,7 +193,11 @@ export const make = (config: IbConfig.IbConfig): Effect.Effect<IbAdapter, Broker
       mayBeUnsupported: true,
       send: (api) => api.reqCompletedOrders(true),
       handler: () => {
-        const collector = new Collector(config.clientId, (id) => reducer.get(id)?.combo)
+        const collector = new Collector(
+          config.clientId,
+          (id) => reducer.get(id)?.combo,
+          (permId, orderRef) => reducer.idOf(permId, orderRef)
+        )
         return (event) => {
           if (event._tag === "CompletedOrder") collector.completedOrder(event.contract, event.order, event.orderState)
           return event._tag === "CompletedOrdersEnd" ? Requests.done(collector.snapshots()) : Requests.next

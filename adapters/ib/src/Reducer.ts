@@ -198,6 +198,20 @@ export class Reducer {
     return this.orders.get(orderId)
   }
 
+  /**
+   * Our order with this permId, else with this orderRef: a completed order carries neither its order id nor its
+   * client id (IB's decoder does not read them), so those are how it is recognised.
+   */
+  idOf(permId: number | undefined, orderRef: string | undefined): number | undefined {
+    if (typeof permId === "number" && permId > 0) {
+      for (const [id, info] of this.orders) if (info.permId === permId) return id
+    }
+    if (orderRef !== undefined && orderRef !== "") {
+      for (const [id, info] of this.orders) if (info.orderRef === orderRef) return id
+    }
+    return undefined
+  }
+
   /** Ids of orders that are live as far as this reducer has published. */
   liveOrders(): ReadonlyArray<number> {
     return [...this.orders.entries()].filter(([, i]) => i.terminal === undefined).map(([id]) => id)

@@ -52,10 +52,18 @@ export class Collector {
 
   private readonly clientId: number
   private readonly comboOf: (orderId: number) => ComboOrder.ComboOrder | undefined
+  private readonly idOf: (permId: number | undefined, orderRef: string | undefined) => number | undefined
+  /** Keys of completed orders this session does not know (a previous session's): listed with order id 0. */
+  private unknownKey = 0
 
-  constructor(clientId: number, comboOf: (orderId: number) => ComboOrder.ComboOrder | undefined) {
+  constructor(
+    clientId: number,
+    comboOf: (orderId: number) => ComboOrder.ComboOrder | undefined,
+    idOf: (permId: number | undefined, orderRef: string | undefined) => number | undefined = () => undefined
+  ) {
     this.clientId = clientId
     this.comboOf = comboOf
+    this.idOf = idOf
   }
 
   /** An openOrder of this client (others are skipped: their ids live in their own number space). */
@@ -86,12 +94,17 @@ export class Collector {
     if (typeof permId === "number" && permId > 0) s.permId = permId
   }
 
-  /** A completedOrder: carries the order id, status and filled quantity in the order itself. */
+  /**
+   * A completedOrder: status and filled quantity are in the order itself. IB's decoder reads neither the order id nor
+   * the client id of a completed order, so it is recognised by permId or orderRef; one this session never saw (placed
+   * by a previous run) is still listed, under order id 0, for reconcile to match by its orderRef.
+   */
   completedOrder(contract: Contract, order: Order, state: OrderState): void {
     void contract
-    const orderId = order.orderId ?? 0
-    if (!this.mine(orderId, order.clientId)) return
-    const s = this.entry(orderId)
+    const given = order.orderId ?? 0
+    const orderId = given > 0 && this.mine(given, order.clientId) ? given : this.idOf(order.permId, order.orderRef)
+    if (orderId === undefined && (order.orderRef ?? "") === "") return
+    const s = this.entry(orderId ?? --this.unknownKey)
     s.orderRef = order.orderRef ?? s.orderRef
     if (typeof order.permId === "number" && order.permId > 0) s.permId = order.permId
     const quantity = order.totalQuantity ?? 0
@@ -105,7 +118,8 @@ export class Collector {
   snapshots(): ReadonlyArray<BrokerOrderSnapshot> {
     return [...this.byId.entries()]
       .sort(([a], [b]) => a - b)
-      .map(([orderId, s]) => {
+      .map(([key, s]) => {
+        const orderId = Math.max(0, key)
         const quantity = s.quantity ?? s.filled + s.remaining
         const remaining = s.ibStatus === undefined && s.final === undefined ? quantity - s.filled : s.remaining
         const combo = this.comboOf(orderId)
