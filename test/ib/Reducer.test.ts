@@ -395,6 +395,18 @@ describe("Reducer: modify", () => {
     )
     assert.strictEqual(r.get(11)?.contract?.conId, 28812380)
   })
+
+  it("the terms it reports for reconciliation stay the live ones until IB shows the new ones", () => {
+    const r = setup()
+    feed(r, openOrder(11, "Submitted"))
+    const before = r.get(11)?.combo
+    r.modifying(11, combo({ quantity: 3, limitPrice: Price.debit("3.10") }))
+    // Asked, not confirmed: a snapshot must not show the asked price as live (a lost modify would look carried out).
+    assert.strictEqual(r.get(11)?.combo, before)
+    feed(r, openOrder(11, "Submitted", { totalQuantity: 3, lmtPrice: 3.1 }))
+    assert.strictEqual(r.get(11)?.combo?.quantity, 3)
+    assert.deepStrictEqual(r.get(11)?.combo?.limitPrice, Price.debit("3.10"))
+  })
 })
 
 describe("Reducer: contact lost and reconciliation", () => {

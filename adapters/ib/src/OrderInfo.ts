@@ -31,7 +31,14 @@ export interface OrderInfo {
   contract?: Contract | undefined
   pending?: Pending | undefined
   /** IB's signed limit and quantity a modify in flight asks for. */
-  modifyTo?: { readonly lmtPrice?: number; readonly quantity: number } | undefined
+  modifyTo?:
+    | {
+        readonly lmtPrice?: number
+        readonly quantity: number
+        /** The terms asked for; they become `combo` only once IB shows them. */
+        readonly combo: ComboOrder.ComboOrder
+      }
+    | undefined
   cancelRequested: boolean
   lastAck?: "PreSubmitted" | "Submitted" | undefined
   /** A terminal status already published. */

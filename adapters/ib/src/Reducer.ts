@@ -98,8 +98,8 @@ export class Reducer {
   modifying(orderId: number, combo: ComboOrder.ComboOrder): void {
     const info = this.info(orderId)
     info.pending = "modify"
-    info.combo = combo
     info.modifyTo = {
+      combo,
       quantity: combo.quantity,
       ...(combo.limitPrice === undefined ? {} : { lmtPrice: ibLimitPrice(combo.action, combo.limitPrice) })
     }
@@ -256,6 +256,7 @@ export class Reducer {
       info.pending = undefined
       info.modifyTo = undefined
       info.quantity = modifyTo.quantity
+      info.combo = modifyTo.combo
       const action = info.action
       out.push(
         brokerEvent(orderId, info, {
