@@ -14,9 +14,9 @@ interface Server {
 }
 
 /** Starts `spreads tws-sim --port 0` and resolves once it says where it listens. */
-const startTwsSim = (): Promise<Server> =>
+const startTwsSim = (extra: ReadonlyArray<string> = []): Promise<Server> =>
   new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, "tws-sim", "--port", "0", "--seed", "7"], {
+    const child = spawn(process.execPath, [bin, "tws-sim", "--port", "0", "--seed", "7", ...extra], {
       cwd: root,
       env: { ...process.env, NO_COLOR: "1" },
       stdio: ["ignore", "pipe", "pipe"]
@@ -36,6 +36,21 @@ const startTwsSim = (): Promise<Server> =>
     })
     void exited.then(({ code }) => reject(new Error(`tws-sim exited ${code}:\n${stderr}`)))
   })
+
+describe("spreads tws-sim --max-finished", () => {
+  it.effect("refuses a negative cap, naming the flag, and starts with a valid one", () =>
+    Effect.gen(function* () {
+      const bad = yield* spreads(["tws-sim", "--port", "0", "--max-finished", "-1"])
+      assert.strictEqual(bad.code, 2, show(bad))
+      assert.include(bad.stderr, "--max-finished")
+      assert.include(bad.stderr, "got -1")
+      const server = yield* Effect.promise(() => startTwsSim(["--max-finished", "5"]))
+      server.child.kill("SIGINT")
+      const { code, stderr } = yield* Effect.promise(() => server.exited)
+      assert.strictEqual(code, 130, stderr)
+    })
+  )
+})
 
 describe("--broker ib against spreads tws-sim", () => {
   it.effect("places, follows and lists orders over the TWS protocol; tws-sim stops on Ctrl-C", () =>
