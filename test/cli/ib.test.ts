@@ -55,7 +55,7 @@ describe("spreads tws-sim --max-finished", () => {
 describe("--broker ib against spreads tws-sim", () => {
   it.effect("places, follows and lists orders over the TWS protocol; tws-sim stops on Ctrl-C", () =>
     Effect.gen(function* () {
-      const server = yield* Effect.promise(startTwsSim)
+      const server = yield* Effect.promise(() => startTwsSim())
       const { db, cleanup } = tempDb()
       const ib = ["--broker", "ib", "--port", String(server.port), "--client-id", "5"]
       try {
