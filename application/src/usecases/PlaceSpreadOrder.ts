@@ -46,11 +46,19 @@ export const requireConnected = Effect.gen(function* () {
   }
 })
 
-/** A fresh orderRef: `spr-<epoch ms base36>-<random>`. */
+/** Orders referenced by this process so far: two refs made in the same millisecond still differ. */
+let refsMade = 0
+
+/**
+ * A fresh orderRef: `spr-<epoch ms base36>-<sequence base36>-<random 6>`. Never the same twice in one process (the
+ * sequence), and across processes only if they share the millisecond, the sequence and 31 random bits. A reused ref
+ * means "that order again", so a collision would hand a caller someone else's order: a millisecond and 4 random
+ * characters were not enough for thousands of orders a second.
+ */
 export const newOrderRef = Effect.gen(function* () {
   const now = yield* Clock.currentTimeMillis
-  const r = yield* Random.nextIntBetween(0, 36 ** 4)
-  return `spr-${now.toString(36)}-${r.toString(36).padStart(4, "0")}`
+  const r = yield* Random.nextIntBetween(0, 36 ** 6)
+  return `spr-${now.toString(36)}-${(refsMade++).toString(36)}-${r.toString(36).padStart(6, "0")}`
 })
 
 /** Validates the input into a ComboOrder (without sending anything). */
