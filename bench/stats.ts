@@ -8,6 +8,8 @@ export interface Timing {
   readonly samples: ReadonlyArray<number>
 }
 
+const collect: () => void = (globalThis as { gc?: () => void }).gc ?? (() => {})
+
 /** Times each candidate `rounds` times, interleaved, after one warm-up run of each. */
 export const measure = async (
   candidates: ReadonlyArray<() => Promise<void> | void>,
@@ -17,6 +19,8 @@ export const measure = async (
   const samples = candidates.map(() => [] as Array<number>)
   for (let r = 0; r < rounds; r++) {
     for (let i = 0; i < candidates.length; i++) {
+      // Each sample starts from a collected heap (bench runs with --expose-gc), so none pays for another's garbage.
+      collect()
       const t0 = performance.now()
       await candidates[i]!()
       samples[i]!.push(performance.now() - t0)

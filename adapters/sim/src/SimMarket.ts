@@ -98,12 +98,18 @@ const contracts = new WeakMap<Contract.OptionContract, SimContract>()
 
 /** The same contract with the simulator's conId on it, sharing the cached view (so a qualified leg is not re-parsed). */
 export const qualified = (c: Contract.OptionContract): Contract.OptionContract => {
+  const known = qualifiedOf.get(c)
+  if (known !== undefined) return known
   const sc = simContract(c)
   if (c.conId === sc.conId) return c
   const q = { ...c, conId: sc.conId }
   contracts.set(q, sc)
+  qualifiedOf.set(c, q)
   return q
 }
+
+/** The qualified copy of each contract object asked about, so asking again allocates nothing. */
+const qualifiedOf = new WeakMap<Contract.OptionContract, Contract.OptionContract>()
 
 /** The simulator's view of a contract (cached per contract object). The conId is a hash of the contract key. */
 export const simContract = (c: Contract.OptionContract): SimContract => {
