@@ -2,6 +2,7 @@
  * Journal benchmarks: durable appends per second, batched in transactions of 100 and 1000 events against one event
  * per transaction, at synchronous=NORMAL and FULL; and the time to recover a journal (open + loadAll + fold every
  * order) against folding the same events in memory. Quick: 20,000 events recovered; full: 1,000,000.
+ * Goals: journal.append (transactions of 100) >= 20,000 events/s; journal.recover of 1,000,000 events <= 10 s.
  * Every journal lives in a fresh temp folder, removed afterwards.
  */
 import * as fs from "node:fs"
@@ -35,7 +36,7 @@ const combo = (orderRef: string): ComboOrder.ComboOrder =>
   )
 
 /** The `i`-th event of a journal made of orders of 20 events: Created, Acknowledged, then fills of one contract. */
-const entryAt = (i: number): JournalEntry => {
+export const entryAt = (i: number): JournalEntry => {
   const orderId = Math.floor(i / EVENTS_PER_ORDER) + 1
   const step = i % EVENTS_PER_ORDER
   const at = 1_767_225_600_000 + i
@@ -156,10 +157,20 @@ export async function run(opts: { quick: boolean }): Promise<ReadonlyArray<Metri
     ratio: base === null ? null : median(xs) / median(base)
   })
   const count = n.recover.toLocaleString("en-US")
+  const seconds = (ms: number) => (ms / 1000).toFixed(2)
+  const secondsSpread = (xs: ReadonlyArray<number>) => `${seconds(Math.min(...xs))}-${seconds(Math.max(...xs))} s`
   const recoverRates = recoverMs.map((ms) => n.recover / (ms / 1000))
+  const recoverS = median(recoverMs) / 1000
+  const projectedS = (recoverS * 1_000_000) / n.recover
+  const appendRate100 = median(runs.by100)
   return [
     rate("journal append, 1 event per transaction (synchronous=NORMAL)", runs.single, "baseline", null),
-    rate("journal append, 100 events per transaction (NORMAL)", runs.by100, "1 event per transaction", runs.single),
+    {
+      ...rate("journal.append", runs.by100, "1 event per transaction", runs.single),
+      unit: "events/s in transactions of 100 (synchronous=NORMAL)",
+      goal: ">= 20,000/s",
+      met: appendRate100 >= 20_000
+    },
     rate("journal append, 1000 events per transaction (NORMAL)", runs.by1000, "1 event per transaction", runs.single),
     rate("journal append, 1 event per transaction (synchronous=FULL)", full.single, "baseline", null),
     rate(
@@ -169,12 +180,18 @@ export async function run(opts: { quick: boolean }): Promise<ReadonlyArray<Metri
       full.single
     ),
     {
-      name: `journal recovery of ${count} events (open + loadAll + fold)`,
-      value: Math.round(median(recoverMs)),
-      unit: "ms",
-      spread: spread(recoverMs),
-      comparedTo: "folding the same events in memory",
-      ratio: median(recoverMs) / median(foldMs)
+      name: "journal.recover",
+      value: recoverS,
+      // The goal is for 1,000,000 events: a quick run recovers fewer and is judged on its linear projection.
+      unit:
+        n.recover === 1_000_000
+          ? `s to recover ${count} events (open + loadAll + fold)`
+          : `s to recover ${count} events (open + loadAll + fold; 1,000,000 projected: ${projectedS.toFixed(1)} s)`,
+      spread: secondsSpread(recoverMs),
+      comparedTo: `folding the same events in memory: median ${seconds(median(foldMs))} s (${secondsSpread(foldMs)})`,
+      ratio: median(recoverMs) / median(foldMs),
+      goal: "<= 10 s",
+      met: projectedS <= 10
     },
     rate(`journal recovery rate (${count} events)`, recoverRates, "baseline", null)
   ]

@@ -25,9 +25,22 @@ export class BrokerError extends Schema.TaggedError<BrokerError>()("BrokerError"
   code: Schema.optionalKey(Schema.Number)
 }) {}
 
+/**
+ * Why the OrderJournal failed:
+ * - `Unavailable`: it cannot be reached now (locked by another process, closed, no permission); try again later;
+ * - `Corrupt`: what is stored, or what was given to store, does not decode; nothing was changed;
+ * - `TooNew`: it was written by a newer version;
+ * - `Io`: the disk failed (full, read-only, I/O error);
+ * - `Conflict`: the append contradicts what is already journaled — a second order under an orderRef that belongs
+ *   to another order. The journal is fine and nothing was written; the caller holds a duplicate, not a fault.
+ */
+export const JournalErrorReason = Schema.Literals(["Unavailable", "Corrupt", "TooNew", "Io", "Conflict"])
+/** @see {@link JournalErrorReason} */
+export type JournalErrorReason = typeof JournalErrorReason.Type
+
 /** A failure at the OrderJournal port. Nothing was half-written: the append either happened whole or not at all. */
 export class JournalError extends Schema.TaggedError<JournalError>()("JournalError", {
-  reason: Schema.Literals(["Unavailable", "Corrupt", "TooNew", "Io"]),
+  reason: JournalErrorReason,
   message: Schema.String
 }) {}
 

@@ -1,10 +1,12 @@
 /**
  * An in-memory OrderJournal: same contract as the durable one, gone with the process. The default for tests and for
- * embedding without persistence.
+ * embedding without persistence. Like the durable journal it refuses, as `Conflict` and writing nothing of the append,
+ * a second order under an orderRef that another order already holds.
  * @module
  */
 import { Effect, Layer } from "effect"
-import { type JournaledOrder, OrderJournal } from "./ports/OrderJournal.ts"
+import { JournalError } from "./Errors.ts"
+import { type JournaledOrder, type JournalEntry, OrderJournal } from "./ports/OrderJournal.ts"
 
 interface Row {
   orderId: number
@@ -24,9 +26,35 @@ export const make = Effect.sync(() => {
     events: [...r.events],
     sent: r.sent
   })
+  /**
+   * The refusal of an append that would journal a new order under an orderRef another order holds (already journaled,
+   * or earlier in the same append), as the durable journal refuses it; undefined when there is none.
+   */
+  const conflict = (entries: ReadonlyArray<JournalEntry>): JournalError | undefined => {
+    const claimed = new Map<string, number>()
+    const seen = new Set<number>()
+    for (const { orderId, event } of entries) {
+      if (rows.has(orderId) || seen.has(orderId)) continue
+      seen.add(orderId)
+      // As in the durable journal, an order's orderRef comes from its first event, when that is its Created event.
+      if (event._tag !== "Created") continue
+      const ref = event.order.orderRef
+      const owner = byRef.get(ref) ?? claimed.get(ref)
+      if (owner !== undefined) {
+        return new JournalError({
+          reason: "Conflict",
+          message: `refused to journal order ${orderId}: its orderRef ${JSON.stringify(ref)} already belongs to order ${owner}, and an orderRef is placed only once; nothing was written`
+        })
+      }
+      claimed.set(ref, orderId)
+    }
+    return undefined
+  }
   return OrderJournal.of({
     append: (entries) =>
-      Effect.sync(() => {
+      Effect.suspend(() => {
+        const refused = conflict(entries)
+        if (refused !== undefined) return Effect.fail(refused)
         for (const { orderId, event } of entries) {
           let row = rows.get(orderId)
           if (row === undefined) {
@@ -38,6 +66,7 @@ export const make = Effect.sync(() => {
           row.events.push(event)
           if (orderId > highest) highest = orderId
         }
+        return Effect.void
       }),
     markSent: (orderId) =>
       Effect.sync(() => {

@@ -152,5 +152,77 @@ for (const [name, make] of implementations) {
         assert.strictEqual((yield* j.loadAll)[0]?.orderRef, "first")
       })
     )
+
+    it.effect(
+      "a second order under a journaled orderRef is refused as Conflict, and nothing of the append is stored",
+      () =>
+        Effect.gen(function* () {
+          const j = yield* make
+          yield* j.append(entries(1, created(1, "same"), acknowledged()))
+          const before = summary(yield* j.loadAll)
+          const e = yield* Effect.flip(
+            j.append([...entries(1, filled("x1", 1)), ...entries(3, warning(1)), ...entries(2, created(2, "same"))])
+          )
+          assert.strictEqual(e._tag, "JournalError")
+          assert.strictEqual(e.reason, "Conflict")
+          assert.include(e.message, `orderRef "same" already belongs to order 1`)
+          assert.include(e.message, "nothing was written")
+          assert.deepStrictEqual(summary(yield* j.loadAll), before)
+          assert.strictEqual(yield* j.findByRef("same"), 1)
+          assert.strictEqual(yield* j.highestOrderId, 1)
+          assert.deepStrictEqual(
+            (yield* j.unsent).map((o) => o.orderId),
+            [1]
+          )
+        })
+    )
+
+    it.effect("two new orders under one orderRef in the same append are refused as Conflict", () =>
+      Effect.gen(function* () {
+        const j = yield* make
+        const e = yield* Effect.flip(j.append([...entries(4, created(4, "twice")), ...entries(5, created(5, "twice"))]))
+        assert.strictEqual(e.reason, "Conflict")
+        assert.include(e.message, `orderRef "twice" already belongs to order 4`)
+        assert.deepStrictEqual(yield* j.loadAll, [])
+        assert.strictEqual(yield* j.findByRef("twice"), undefined)
+        assert.strictEqual(yield* j.highestOrderId, 0)
+      })
+    )
+
+    it.effect("after a refused append the journal carries on, and the orderRef still belongs to its order", () =>
+      Effect.gen(function* () {
+        const j = yield* make
+        yield* j.append(entries(1, created(1, "a")))
+        yield* Effect.flip(j.append(entries(2, created(2, "a"))))
+        yield* j.append(entries(2, created(2, "b")))
+        assert.deepStrictEqual(
+          (yield* j.loadAll).map((o) => [o.orderId, o.orderRef]),
+          [
+            [1, "a"],
+            [2, "b"]
+          ]
+        )
+        assert.strictEqual(yield* j.findByRef("a"), 1)
+        assert.strictEqual(yield* j.findByRef("b"), 2)
+      })
+    )
+
+    it.effect("a Created under another order's orderRef, for an order already journaled, changes nothing", () =>
+      Effect.gen(function* () {
+        const j = yield* make
+        yield* j.append(entries(1, created(1, "a")))
+        yield* j.append(entries(2, created(2, "b")))
+        yield* j.append(entries(2, created(2, "a")))
+        assert.strictEqual(yield* j.findByRef("a"), 1)
+        assert.strictEqual(yield* j.findByRef("b"), 2)
+        assert.deepStrictEqual(
+          (yield* j.loadAll).map((o) => [o.orderId, o.orderRef, o.events.length]),
+          [
+            [1, "a", 1],
+            [2, "b", 2]
+          ]
+        )
+      })
+    )
   })
 }

@@ -105,7 +105,7 @@ describe("SqliteJournal", () => {
         Effect.gen(function* () {
           yield* j.append(entries(1, created(1, "same")))
           const e = yield* Effect.flip(j.append([...entries(3, warning(1)), ...entries(2, created(2, "same"))]))
-          assert.strictEqual(e.reason, "Io")
+          assert.strictEqual(e.reason, "Conflict")
           assert.include(e.message, `orderRef "same" already belongs to order 1`)
           assertSentence(e)
           assert.deepStrictEqual(
@@ -132,7 +132,7 @@ describe("SqliteJournal", () => {
           ])
           assert.deepStrictEqual(
             results.map((r) => (Result.isSuccess(r) ? "ok" : r.failure.reason)),
-            ["ok", "Io", "Corrupt", "ok"]
+            ["ok", "Conflict", "Corrupt", "ok"]
           )
           assert.deepStrictEqual(
             (yield* j.loadAll).map((o) => [o.orderId, o.events.length]),

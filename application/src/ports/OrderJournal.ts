@@ -32,7 +32,13 @@ export interface JournaledOrder {
 export class OrderJournal extends Context.Service<
   OrderJournal,
   {
-    /** Appends entries atomically and in order: all are stored or none. */
+    /**
+     * Appends entries atomically and in order: all are stored or none.
+     * An orderRef belongs to one order (taken from the order's first event, when that is its Created event): an
+     * append that would journal a new order under an orderRef another order already holds — journaled before, or
+     * earlier in the same append — fails with a `Conflict` JournalError and stores nothing. A Created event for an
+     * order already journaled changes nothing about its orderRef.
+     */
     readonly append: (entries: ReadonlyArray<JournalEntry>) => Effect.Effect<void, JournalError>
     /** Marks an order as handed to the broker (outbox step 3). */
     readonly markSent: (orderId: number) => Effect.Effect<void, JournalError>
