@@ -291,10 +291,10 @@ export const make = Effect.gen(function* () {
         if (existing !== undefined) return Effect.succeed(existing.order)
         const entry: Entry = { order: Order.create(created), log: [created] }
         const buffered = orphans.get(orderId)
-        orphans.delete(orderId)
         const rows: Array<JournalEntry> = [{ orderId, event: created }]
         if (buffered !== undefined) rows.push(...applyAll(orderId, entry, buffered))
         return Effect.map(journal.append(rows), () => {
+          orphans.delete(orderId)
           orders.set(orderId, entry)
           byRef.set(created.order.orderRef, orderId)
           if (OrderStatus.isTerminal(entry.order.status)) finished.push(orderId)

@@ -1,5 +1,5 @@
 import { assert, describe, it } from "@effect/vitest"
-import { newOrderRef, OrderBook, placeSpreadOrder, Settings } from "@spreads/application"
+import { Broker, newOrderRef, OrderBook, placeSpreadOrder, Settings } from "@spreads/application"
 import { Values } from "@spreads/domain"
 import { withSim } from "@spreads/testing"
 import { Effect, Result } from "effect"
@@ -29,6 +29,32 @@ describe("generated orderRefs", () => {
         assert.strictEqual(new Set(placed.map((p) => p.id)).size, n)
         assert.strictEqual(new Set(placed.map((p) => p.orderRef)).size, n)
         assert.strictEqual((yield* book.list).length, n)
+      })
+    )
+  )
+
+  it.effect("the same orderRef placed twice at once is one order: both callers get it, the broker sees it once", () =>
+    withSim(
+      Effect.gen(function* () {
+        const broker = yield* Broker
+        const input = {
+          spread: bullCall(210, 215),
+          action: "BUY",
+          quantity: 1,
+          orderType: "MARKET",
+          orderRef: "twice-at-once"
+        } as const
+        // A broker that takes a while to qualify (as IB does): both placements pass the orderRef check first.
+        const slow = {
+          ...broker,
+          qualify: (s: Parameters<typeof broker.qualify>[0]) => Effect.andThen(Effect.sleep(10), broker.qualify(s))
+        }
+        const [a, b] = yield* Effect.all([placeSpreadOrder(input), placeSpreadOrder(input)], {
+          concurrency: "unbounded"
+        }).pipe(Effect.provideService(Broker, slow))
+        assert.strictEqual(a.id, b.id)
+        const atBroker = [...(yield* broker.openOrders), ...(yield* broker.completedOrders)]
+        assert.strictEqual(atBroker.filter((o) => o.orderRef === "twice-at-once").length, 1)
       })
     )
   )

@@ -134,8 +134,16 @@ export const placeSpreadOrder = traced("placeSpreadOrder")(
     const qualified: ComboOrder.ComboOrder = { ...order, spread }
     const orderId = yield* freshOrderId
     const now = yield* Clock.currentTimeMillis
-    // The intent is journaled before anything is sent (outbox).
-    yield* book.create(orderId, { _tag: "Created", at: now, orderId: orderId as Values.OrderId, order: qualified })
+    // The intent is journaled before anything is sent (outbox). The journal refuses a second order under an orderRef
+    // (Conflict) when the same ref is placed twice at once: the other placement won, and its order is the answer.
+    const created = yield* Effect.result(
+      book.create(orderId, { _tag: "Created", at: now, orderId: orderId as Values.OrderId, order: qualified })
+    )
+    if (Result.isFailure(created)) {
+      const winner = created.failure.reason === "Conflict" ? yield* journal.findByRef(order.orderRef) : undefined
+      if (winner === undefined) return yield* created.failure
+      return OrderView.toView(yield* book.get(winner))
+    }
     yield* broker.place(orderId, qualified).pipe(
       Effect.tapError((e) =>
         Effect.gen(function* () {
