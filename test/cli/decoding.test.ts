@@ -3,7 +3,14 @@
  * process suites check the same rules end to end.
  */
 import { assert, describe, it } from "@effect/vitest"
-import { BrokerError, CancelRefused, OrderNotFound, OrderRejected, RiskRefused } from "@spreads/application"
+import {
+  BrokerError,
+  CancelRefused,
+  JournalError,
+  OrderNotFound,
+  OrderRejected,
+  RiskRefused
+} from "@spreads/application"
 import { Price, ValidationError } from "@spreads/domain"
 import { Duration, Option, Result } from "effect"
 import { AdapterUnavailable, exitCodeOf, StillWorking } from "../../adapters/cli/src/Errors.ts"
@@ -21,6 +28,9 @@ describe("exit codes", () => {
     ["unavailable", new BrokerError({ reason: "Unavailable", message: "down" }), 4],
     ["no adapter", new AdapterUnavailable({ message: "later" }), 4],
     ["still working", new StillWorking({ orderId: 7, status: "Submitted", message: "working" }), 5],
+    ["orderRef taken", new JournalError({ reason: "Conflict", message: "taken" }), 3],
+    ["not a journal", new JournalError({ reason: "Corrupt", message: "garbage" }), 2],
+    ["disk full", new JournalError({ reason: "Io", message: "no space" }), 1],
     ["a bug", new Error("boom"), 1]
   ]
   for (const [what, error, code] of table) {

@@ -65,7 +65,9 @@ export const exitCodeOf = (error: unknown): number => {
     case "AdapterUnavailable":
       return ExitCode.Unreachable
     case "JournalError":
-      // A --db that is not a spreads journal (or one from a newer spreads) is the user's to fix; I/O is not.
+      // A --db that is not a spreads journal (or one from a newer spreads) is the user's to fix; I/O is not. A refused
+      // write (an orderRef already taken) is a refusal, like the broker's.
+      if (error.reason === "Conflict") return ExitCode.Refused
       return error.reason === "Corrupt" || error.reason === "TooNew" ? ExitCode.BadInput : ExitCode.Internal
     case "StillWorking":
       return ExitCode.StillWorking
