@@ -57,6 +57,29 @@ const condition = (out: Array<WireValue>, c: WireOrderCondition): void => {
 
 const isPegBench = (t: string): boolean => t === "PEG BENCH" || t === "PEGBENCH"
 
+/** The combo legs, leg prices, smart combo routing params and scale block: alike in OPEN_ORDER and COMPLETED_ORDER. */
+const legsAndScale = (
+  f: Array<WireValue>,
+  o: WireOrder,
+  contract: WireContract,
+  legs: ReadonlyArray<WireComboLeg>
+): void => {
+  f.push(contract.comboLegsDescrip ?? comboLegsDescrip(legs), legs.length)
+  for (const l of legs) {
+    f.push(l.conId, l.ratio, l.action, l.exchange, l.openClose ?? 0, l.shortSaleSlot ?? 0)
+    f.push(l.designatedLocation ?? "", l.exemptCode ?? -1)
+  }
+  const legPrices = o.orderComboLegPrices ?? []
+  f.push(legPrices.length, ...legPrices.map(dbl))
+  tagValues(f, o.smartComboRoutingParams ?? [])
+  f.push(int(o.scaleInitLevelSize), int(o.scaleSubsLevelSize), dbl(o.scalePriceIncrement))
+  if (o.scalePriceIncrement !== undefined && o.scalePriceIncrement > 0 && o.scalePriceIncrement !== Number.MAX_VALUE) {
+    const s = o.scale
+    f.push(dbl(s?.priceAdjustValue), int(s?.priceAdjustInterval), dbl(s?.profitOffset), s?.autoReset ?? false)
+    f.push(int(s?.initPosition), int(s?.initFillQty), s?.randomPercent ?? false)
+  }
+}
+
 /**
  * OPEN_ORDER for `order` on `contract` in `state`. For a BAG pass the BAG contract (conId {@link BAG_CON_ID},
  * right "?" as IB sends it) with its `comboLegs`; `comboLegsDescrip` is derived from the legs unless given.
@@ -91,22 +114,7 @@ export const openOrder = (contract: WireContract, order: WireOrder, state: WireO
   }
   f.push(o.continuousUpdate ?? false, o.referencePriceType ?? 0)
   f.push(dbl(o.trailStopPrice), dbl(o.trailingPercent), dbl(o.basisPoints), int(o.basisPointsType))
-  // combo legs
-  f.push(contract.comboLegsDescrip ?? comboLegsDescrip(legs), legs.length)
-  for (const l of legs) {
-    f.push(l.conId, l.ratio, l.action, l.exchange, l.openClose ?? 0, l.shortSaleSlot ?? 0)
-    f.push(l.designatedLocation ?? "", l.exemptCode ?? -1)
-  }
-  const legPrices = o.orderComboLegPrices ?? []
-  f.push(legPrices.length, ...legPrices.map(dbl))
-  tagValues(f, o.smartComboRoutingParams ?? [])
-  // scale
-  f.push(int(o.scaleInitLevelSize), int(o.scaleSubsLevelSize), dbl(o.scalePriceIncrement))
-  if (o.scalePriceIncrement !== undefined && o.scalePriceIncrement > 0 && o.scalePriceIncrement !== Number.MAX_VALUE) {
-    const s = o.scale
-    f.push(dbl(s?.priceAdjustValue), int(s?.priceAdjustInterval), dbl(s?.profitOffset), s?.autoReset ?? false)
-    f.push(int(s?.initPosition), int(s?.initFillQty), s?.randomPercent ?? false)
-  }
+  legsAndScale(f, o, contract, legs)
   // hedge, clearing, delta-neutral contract, algo
   const hedgeType = o.hedgeType ?? ""
   f.push(hedgeType)
@@ -191,22 +199,7 @@ export const completedOrder = (
   }
   f.push(o.continuousUpdate ?? false, o.referencePriceType ?? 0)
   f.push(dbl(o.trailStopPrice), dbl(o.trailingPercent))
-  // combo legs
-  f.push(contract.comboLegsDescrip ?? comboLegsDescrip(legs), legs.length)
-  for (const l of legs) {
-    f.push(l.conId, l.ratio, l.action, l.exchange, l.openClose ?? 0, l.shortSaleSlot ?? 0)
-    f.push(l.designatedLocation ?? "", l.exemptCode ?? -1)
-  }
-  const legPrices = o.orderComboLegPrices ?? []
-  f.push(legPrices.length, ...legPrices.map(dbl))
-  tagValues(f, o.smartComboRoutingParams ?? [])
-  // scale
-  f.push(int(o.scaleInitLevelSize), int(o.scaleSubsLevelSize), dbl(o.scalePriceIncrement))
-  if (o.scalePriceIncrement !== undefined && o.scalePriceIncrement > 0 && o.scalePriceIncrement !== Number.MAX_VALUE) {
-    const s = o.scale
-    f.push(dbl(s?.priceAdjustValue), int(s?.priceAdjustInterval), dbl(s?.profitOffset), s?.autoReset ?? false)
-    f.push(int(s?.initPosition), int(s?.initFillQty), s?.randomPercent ?? false)
-  }
+  legsAndScale(f, o, contract, legs)
   // hedge, clearing, delta-neutral contract, algo
   const hedgeType = o.hedgeType ?? ""
   f.push(hedgeType)
