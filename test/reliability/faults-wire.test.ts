@@ -218,9 +218,14 @@ describe("reliability: faults over the wire (IB adapter <-> TWS simulator)", () 
         // retries under the same orderRef, which must place the order exactly once.
         yield* whileNotConnected(ctx.place("market", { ref }))
         yield* ctx.place("market", { ref })
-        // Unknown: the order went out on a socket the server had already closed, so IB never had it (the settle
-        // below checks exactly that against the simulator); a trader decides what to do with it.
-        yield* untilOrder(ctx.adapter, ref, (o) => o.status === "Filled" || o.status === "Unknown")
+        // Rejected (or Unknown until the reconnect's listings are in): the order went out on a socket the server had
+        // already closed, so IB never had it, and the adapter says so once no listing knows it (the settle below
+        // checks exactly that against the simulator); the trader places it again under a new orderRef.
+        yield* untilOrder(
+          ctx.adapter,
+          ref,
+          (o) => o.status === "Filled" || o.status === "Rejected" || o.status === "Unknown"
+        )
       }
     })
   )
