@@ -99,6 +99,30 @@ export class OrderBook extends Context.Service<
 const notFound = (orderId: number) =>
   new OrderNotFound({ orderId, message: `no order with id ${orderId} is known; check the id with \`spreads orders\`` })
 
+/** A first-in first-out queue of ids: `shift` is O(1) (an array's is a copy of the rest once it is long). */
+class IdQueue {
+  private items: Array<number> = []
+  private head = 0
+
+  get size(): number {
+    return this.items.length - this.head
+  }
+
+  push(id: number): void {
+    this.items.push(id)
+  }
+
+  /** The oldest id; call only when size > 0. */
+  shift(): number {
+    const id = this.items[this.head++]!
+    if (this.head > 1_024 && this.head * 2 > this.items.length) {
+      this.items = this.items.slice(this.head)
+      this.head = 0
+    }
+    return id
+  }
+}
+
 /** Builds the OrderBook over the current Broker and OrderJournal, rebuilding state from the journal first. */
 export const make = Effect.gen(function* () {
   const broker = yield* Broker
@@ -110,7 +134,7 @@ export const make = Effect.gen(function* () {
   const { retainFinishedOrders } = yield* Settings
   // Finished orders in the order they finished; past the retention limit the oldest leave memory (the journal keeps
   // them). Orphan events are capped the same way, so another client's traffic cannot grow memory without bound.
-  const finished: Array<number> = []
+  const finished = new IdQueue()
   // Ids of orders that may still trade, so risk checks and cancel-all do not scan every order.
   const open = new Set<number>()
   const track = (orderId: number, o: Order.Order) => {
@@ -251,8 +275,8 @@ export const make = Effect.gen(function* () {
   }
 
   const evict = () => {
-    while (finished.length > retainFinishedOrders) {
-      const id = finished.shift()!
+    while (finished.size > retainFinishedOrders) {
+      const id = finished.shift()
       const entry = orders.get(id)
       if (entry === undefined || !OrderStatus.isTerminal(entry.order.status)) continue
       orders.delete(id)
