@@ -141,13 +141,12 @@ export const apply = (o: Order, e: OrderEvent): Result.Result<Order, OrderError>
         new IllegalTransition({ from: o.status, event: "Created", message: `order ${o.orderId} already exists` })
       )
     case "Acknowledged":
-      return Result.map(move(o, e.status, e.at), (n) =>
-        bump({
-          ...n,
-          ...(e.permId === undefined || e.permId === 0 ? {} : { permId: e.permId }),
-          ...(o.acknowledgedAt === undefined ? { acknowledgedAt: e.at } : {})
-        })
-      )
+      return Result.map(move(o, e.status, e.at), (n) => ({
+        ...n,
+        version: n.version + 1,
+        ...(e.permId === undefined || e.permId === 0 ? {} : { permId: e.permId }),
+        ...(o.acknowledgedAt === undefined ? { acknowledgedAt: e.at } : {})
+      }))
     case "Filled": {
       if (seenExec(o, e.execId)) return Result.succeed(bump(o))
       const [commission, base] = takeCommission(o, e.execId, e.commission)
@@ -164,29 +163,28 @@ export const apply = (o: Order, e: OrderEvent): Result.Result<Order, OrderError>
       }
       const filled = o.filled + e.quantity
       const complete = filled === o.quantity
-      return Result.map(move(base, complete ? "FullFill" : "PartialFill", e.at), (n) =>
-        bump({
-          ...n,
-          filled,
-          notional: BigDecimal.sum(
-            o.notional,
-            BigDecimal.multiply(toSigned(e.price), BigDecimal.fromBigInt(BigInt(e.quantity)))
-          ),
-          fills: [
-            ...o.fills,
-            {
-              execId: e.execId,
-              at: e.at,
-              quantity: e.quantity,
-              price: e.price,
-              ...(commission === undefined ? {} : { commission })
-            }
-          ],
-          commission: commission === undefined ? o.commission : BigDecimal.sum(o.commission, commission),
-          ...(o.firstFillAt === undefined ? { firstFillAt: e.at } : {}),
-          ...(complete ? { filledAt: e.at } : {})
-        })
-      )
+      return Result.map(move(base, complete ? "FullFill" : "PartialFill", e.at), (n) => ({
+        ...n,
+        version: n.version + 1,
+        filled,
+        notional: BigDecimal.sum(
+          o.notional,
+          BigDecimal.multiply(toSigned(e.price), BigDecimal.fromBigInt(BigInt(e.quantity)))
+        ),
+        fills: [
+          ...o.fills,
+          {
+            execId: e.execId,
+            at: e.at,
+            quantity: e.quantity,
+            price: e.price,
+            ...(commission === undefined ? {} : { commission })
+          }
+        ],
+        commission: commission === undefined ? o.commission : BigDecimal.sum(o.commission, commission),
+        ...(o.firstFillAt === undefined ? { firstFillAt: e.at } : {}),
+        ...(complete ? { filledAt: e.at } : {})
+      }))
     }
     case "LegFilled": {
       if (seenExec(o, e.execId)) return Result.succeed(bump(o))
@@ -201,13 +199,12 @@ export const apply = (o: Order, e: OrderEvent): Result.Result<Order, OrderError>
         ...(e.conId === undefined ? {} : { conId: e.conId }),
         ...(commission === undefined ? {} : { commission })
       }
-      return Result.succeed(
-        bump({
-          ...base,
-          legFills: [...o.legFills, leg],
-          commission: commission === undefined ? o.commission : BigDecimal.sum(o.commission, commission)
-        })
-      )
+      return Result.succeed({
+        ...base,
+        version: base.version + 1,
+        legFills: [...o.legFills, leg],
+        commission: commission === undefined ? o.commission : BigDecimal.sum(o.commission, commission)
+      })
     }
     case "CommissionReported": {
       // A report for a fill that already carries its commission is a duplicate; one for an unseen fill is kept until
@@ -220,14 +217,13 @@ export const apply = (o: Order, e: OrderEvent): Result.Result<Order, OrderError>
         return Result.succeed(bump({ ...o, unmatchedCommissions: [...(o.unmatchedCommissions ?? []), early] }))
       }
       if ((fill ?? leg)?.commission !== undefined) return Result.succeed(bump(o))
-      return Result.succeed(
-        bump({
-          ...o,
-          fills: o.fills.map((f) => (f.execId === e.execId ? { ...f, commission: e.commission } : f)),
-          legFills: o.legFills.map((f) => (f.execId === e.execId ? { ...f, commission: e.commission } : f)),
-          commission: BigDecimal.sum(o.commission, e.commission)
-        })
-      )
+      return Result.succeed({
+        ...o,
+        version: o.version + 1,
+        fills: o.fills.map((f) => (f.execId === e.execId ? { ...f, commission: e.commission } : f)),
+        legFills: o.legFills.map((f) => (f.execId === e.execId ? { ...f, commission: e.commission } : f)),
+        commission: BigDecimal.sum(o.commission, e.commission)
+      })
     }
     case "CancelRequested":
       return Result.map(move(o, "CancelRequested", e.at), bump)
@@ -248,15 +244,14 @@ export const apply = (o: Order, e: OrderEvent): Result.Result<Order, OrderError>
       if (e.limitPrice !== undefined && o.combo.orderType === "MARKET") {
         return Result.fail(invalid("limitPrice", "a MARKET order has no price to modify"))
       }
-      return Result.map(move(o, "ModifyRequested", e.at), (n) =>
-        bump({
-          ...n,
-          pendingModify: {
-            ...(e.limitPrice === undefined ? {} : { limitPrice: e.limitPrice }),
-            ...(e.quantity === undefined ? {} : { quantity: e.quantity })
-          }
-        })
-      )
+      return Result.map(move(o, "ModifyRequested", e.at), (n) => ({
+        ...n,
+        version: n.version + 1,
+        pendingModify: {
+          ...(e.limitPrice === undefined ? {} : { limitPrice: e.limitPrice }),
+          ...(e.quantity === undefined ? {} : { quantity: e.quantity })
+        }
+      }))
     }
     case "Modified": {
       // The new terms apply while a modify is pending: in PendingReplace, and also when a cancel went out meanwhile
@@ -299,14 +294,13 @@ export const apply = (o: Order, e: OrderEvent): Result.Result<Order, OrderError>
       const status = isWorking(e.status) && o.filled > 0 ? "PartiallyFilled" : e.status
       if (isTerminal(o.status) || status === o.status) return Result.succeed(bump(o))
       const done = isTerminal(status)
-      return Result.succeed(
-        bump({
-          ...o,
-          status,
-          working: isWorking(status) ? status : o.working,
-          ...(done ? { doneAt: e.at } : {})
-        })
-      )
+      return Result.succeed({
+        ...o,
+        version: o.version + 1,
+        status,
+        working: isWorking(status) ? status : o.working,
+        ...(done ? { doneAt: e.at } : {})
+      })
     }
     case "TermsReconciled":
       return reconcileTerms(o, e)
@@ -359,7 +353,9 @@ const reconcileTerms = (
     if (!isTerminal(next.status) && next.filled === quantity && next.filled > 0) {
       return Result.map(move(next, "FullFill", e.at), (m) => bump({ ...m, filledAt: e.at }))
     }
-    return Result.succeed(bump(next))
+    // Elsewhere (a finished order keeps its state), the fill time still says whether the fills now make the quantity.
+    const { filledAt, ...rest } = next
+    return Result.succeed(bump(rest.filled === quantity ? { ...rest, filledAt: filledAt ?? e.at } : rest))
   })
 }
 

@@ -144,6 +144,18 @@ describe("Order: the broker's terms found by reconciliation", () => {
       assert.deepStrictEqual([o.status, o.filled, o.quantity, o.doneAt], ["Cancelled", 4, 12, 5_000])
     })
 
+    it("a finished order keeps its fill time only while its fills make the quantity (found by the properties)", () => {
+      // Inactive, then a late fill of the whole quantity, then larger terms: no longer completely filled.
+      const raised = foldQty(1, ev.inactive(), ev.fill("a", 1), ev.terms({ quantity: 2 }))
+      assert.deepStrictEqual(
+        [raised.status, raised.filled, raised.quantity, raised.filledAt],
+        ["Inactive", 1, 2, undefined]
+      )
+      // Cancelled with 4 of 12 filled, then terms cut to the 4: completely filled, from the terms' time.
+      const cut = foldQty(12, ev.ack(), ev.fill("a", 4), ev.cancelled(), ev.terms({ quantity: 4 }, 7_000))
+      assert.deepStrictEqual([cut.status, cut.filled, cut.quantity, cut.filledAt], ["Cancelled", 4, 4, 7_000])
+    })
+
     it("refuses a quantity below the fills we hold, and leaves the order as it was", () => {
       const o = foldAll(ev.ack(), ev.fill("a", 6))
       const error = failureOf(applyTo(o, ev.terms({ quantity: 5 })))
