@@ -182,10 +182,16 @@ export const TABLE: ReadonlyArray<Edge> = [
   e("Unknown", "ContactLost", "same")
 ]
 
-const index = new Map<string, Edge>(TABLE.map((edge) => [`${edge.from}|${edge.on}`, edge]))
+// Two levels of maps: a lookup builds no key string (it sits on every event an order takes).
+const index = new Map<OrderStatus, Map<StatusEvent, Edge>>()
+for (const edge of TABLE) {
+  const byEvent = index.get(edge.from) ?? new Map<StatusEvent, Edge>()
+  byEvent.set(edge.on, edge)
+  index.set(edge.from, byEvent)
+}
 
 /** The edge for `(from, on)`, if the machine has one. */
-export const edge = (from: OrderStatus, on: StatusEvent): Edge | undefined => index.get(`${from}|${on}`)
+export const edge = (from: OrderStatus, on: StatusEvent): Edge | undefined => index.get(from)?.get(on)
 
 /**
  * Applies one event. `resumeTo` is the working state a rejected cancel or modify returns to (the caller knows it,
@@ -212,7 +218,8 @@ const describeEvent = (on: StatusEvent): string =>
  * Filled, Cancelled, ApiCancelled, Rejected, Inactive: nothing more will happen (save a Filled order that
  * reconciliation reopens, see {@link TABLE}).
  */
-export const isTerminal = (s: OrderStatus): boolean => TERMINAL.includes(s)
+export const isTerminal = (s: OrderStatus): boolean =>
+  s === "Filled" || s === "Cancelled" || s === "ApiCancelled" || s === "Rejected" || s === "Inactive"
 /** Live at the broker, or possibly so (Unknown): may still fill. */
 export const isOpen = (s: OrderStatus): boolean => !isTerminal(s)
 /** A cancel request is allowed (the table has an edge for it). */
