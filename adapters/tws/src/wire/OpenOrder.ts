@@ -57,6 +57,19 @@ const condition = (out: Array<WireValue>, c: WireOrderCondition): void => {
 
 const isPegBench = (t: string): boolean => t === "PEG BENCH" || t === "PEGBENCH"
 
+/** The PEG BENCH fields (for that order type) and the conditions: alike in OPEN_ORDER and COMPLETED_ORDER. */
+const pegBenchAndConditions = (f: Array<WireValue>, o: WireOrder): void => {
+  if (isPegBench(o.orderType)) {
+    const p = o.pegBench
+    f.push(p?.referenceContractId ?? 0, p?.isPeggedChangeAmountDecrease ?? false, p?.peggedChangeAmount ?? 0)
+    f.push(p?.referenceChangeAmount ?? 0, p?.referenceExchangeId ?? "")
+  }
+  const conditions = o.conditions ?? []
+  f.push(conditions.length)
+  for (const c of conditions) condition(f, c)
+  if (conditions.length > 0) f.push(o.conditionsIgnoreRth ?? false, o.conditionsCancelOrder ?? false)
+}
+
 /** The combo legs, leg prices, smart combo routing params and scale block: alike in OPEN_ORDER and COMPLETED_ORDER. */
 const legsAndScale = (
   f: Array<WireValue>,
@@ -134,15 +147,7 @@ export const openOrder = (contract: WireContract, order: WireOrder, state: WireO
   f.push(dbl(state.commission), dbl(state.minCommission), dbl(state.maxCommission))
   f.push(state.commissionCurrency ?? "", state.warningText ?? "")
   f.push(o.randomizeSize ?? false, o.randomizePrice ?? false)
-  if (isPegBench(o.orderType)) {
-    const p = o.pegBench
-    f.push(p?.referenceContractId ?? 0, p?.isPeggedChangeAmountDecrease ?? false, p?.peggedChangeAmount ?? 0)
-    f.push(p?.referenceChangeAmount ?? 0, p?.referenceExchangeId ?? "")
-  }
-  const conditions = o.conditions ?? []
-  f.push(conditions.length)
-  for (const c of conditions) condition(f, c)
-  if (conditions.length > 0) f.push(o.conditionsIgnoreRth ?? false, o.conditionsCancelOrder ?? false)
+  pegBenchAndConditions(f, o)
   // adjusted orders
   f.push(o.adjustedOrderType || "None", dbl(o.triggerPrice), dbl(o.trailStopPrice), dbl(o.lmtPriceOffset))
   f.push(dbl(o.adjustedStopPrice), dbl(o.adjustedStopLimitPrice), dbl(o.adjustedTrailingAmount))
@@ -212,15 +217,7 @@ export const completedOrder = (
   f.push(algo)
   if (algo !== "") tagValues(f, o.algoParams ?? [])
   f.push(o.solicited ?? false, state.status, o.randomizeSize ?? false, o.randomizePrice ?? false)
-  if (isPegBench(o.orderType)) {
-    const p = o.pegBench
-    f.push(p?.referenceContractId ?? 0, p?.isPeggedChangeAmountDecrease ?? false, p?.peggedChangeAmount ?? 0)
-    f.push(p?.referenceChangeAmount ?? 0, p?.referenceExchangeId ?? "")
-  }
-  const conditions = o.conditions ?? []
-  f.push(conditions.length)
-  for (const c of conditions) condition(f, c)
-  if (conditions.length > 0) f.push(o.conditionsIgnoreRth ?? false, o.conditionsCancelOrder ?? false)
+  pegBenchAndConditions(f, o)
   f.push(dbl(o.trailStopPrice), dbl(o.lmtPriceOffset), dbl(o.cashQty))
   f.push(o.dontUseAutoPriceForHedge ?? false, o.isOmsContainer ?? false)
   // completion: autoCancelDate, filledQuantity, refFuturesConId, autoCancelParent, shareholder, imbalanceOnly,
