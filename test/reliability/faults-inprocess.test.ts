@@ -344,6 +344,27 @@ describe("reliability: faults in process (simulator, virtual time)", () => {
     pick(60_000, 600_000)
   )
 
+  /**
+   * A 1-lot market order raised to 2 just before the link drops for 1.4 s, its next fill scripted at `fill`: the
+   * modify is confirmed and the fill made while we are away, and both reach us only through the reconnect.
+   */
+  const raiseDuringOutage = (orderRef: string, fill: number) =>
+    Effect.gen(function* () {
+      const control = yield* SimControl.SimControl
+      yield* control.setLatency({ ackMs: 50, fillMs: 1_000, modifyMs: 200 })
+      yield* control.scriptFills({ partial: [fill] }, { orders: 1 })
+      const view = yield* placeSpreadOrder(
+        input({ spread: SPREADS[0]!, action: "BUY", quantity: 1, pricing: "market", orderRef })
+      )
+      const modifying = yield* Effect.forkChild(Effect.result(modifyOrder(view.id, { quantity: 2 })))
+      yield* Effect.sleep(100)
+      yield* control.disconnect
+      yield* Effect.sleep(1_400)
+      yield* control.reconnect
+      yield* Effect.yieldNow
+      return { view, modifying }
+    })
+
   it.effect(
     "a quantity change confirmed while the link is down reaches our order at reconcile: the fill of the old size leaves it working, and the cancel ends it as the broker does",
     () =>
@@ -356,19 +377,8 @@ describe("reliability: faults in process (simulator, virtual time)", () => {
           // keeps working unseen.
           const book = yield* OrderBook.OrderBook
           const broker = yield* Broker
-          const control = yield* SimControl.SimControl
-          yield* control.setLatency({ ackMs: 50, fillMs: 1_000, modifyMs: 200 })
-          yield* control.scriptFills({ partial: [1] }, { orders: 1 })
           const orderRef = "modify-during-outage"
-          const view = yield* placeSpreadOrder(
-            input({ spread: SPREADS[0]!, action: "BUY", quantity: 1, pricing: "market", orderRef })
-          )
-          const modifying = yield* Effect.forkChild(Effect.result(modifyOrder(view.id, { quantity: 2 })))
-          yield* Effect.sleep(100)
-          yield* control.disconnect
-          yield* Effect.sleep(1_400)
-          yield* control.reconnect
-          yield* Effect.yieldNow
+          const { view, modifying } = yield* raiseDuringOutage(orderRef, 1)
           // The gap as it was: the replayed execution completed our order at the size the broker had replaced.
           const beforeReconcile = yield* book.get(view.id)
           assert.deepStrictEqual(
@@ -412,19 +422,8 @@ describe("reliability: faults in process (simulator, virtual time)", () => {
         Effect.gen(function* () {
           const book = yield* OrderBook.OrderBook
           const broker = yield* Broker
-          const control = yield* SimControl.SimControl
-          yield* control.setLatency({ ackMs: 50, fillMs: 1_000, modifyMs: 200 })
-          yield* control.scriptFills({ partial: [2] }, { orders: 1 })
           const orderRef = "raise-filled-during-outage"
-          const view = yield* placeSpreadOrder(
-            input({ spread: SPREADS[0]!, action: "BUY", quantity: 1, pricing: "market", orderRef })
-          )
-          const modifying = yield* Effect.forkChild(Effect.result(modifyOrder(view.id, { quantity: 2 })))
-          yield* Effect.sleep(100)
-          yield* control.disconnect
-          yield* Effect.sleep(1_400)
-          yield* control.reconnect
-          yield* Effect.yieldNow
+          const { view, modifying } = yield* raiseDuringOutage(orderRef, 2)
           // The replayed execution of 2 overfills our 1-lot and is refused; the broker's word makes it Filled with 0.
           const before = yield* book.get(view.id)
           assert.deepStrictEqual([before.status, before.filled, before.quantity], ["Filled", 0, 1])
