@@ -14,7 +14,7 @@
  * @module
  */
 import { Broker, type BrokerEvent, MarketData } from "@spreads/application"
-import { Price } from "@spreads/domain"
+import { Masking, Price } from "@spreads/domain"
 import { SimControl } from "@spreads/sim"
 import { BigDecimal, Clock, Context, Effect, Fiber, FiberSet, Layer, Option, Schema, type Scope, Stream } from "effect"
 import * as net from "node:net"
@@ -130,18 +130,10 @@ const CONNECTIVITY = {
   DataMaintained: [1102, "Connectivity between IB and Trader Workstation has been restored - data maintained."]
 } as const
 
-/**
- * A reason text as it may be logged: account-id-shaped tokens (DU/DF/U/F/I + 5 or more digits) keep their prefix and
- * last two characters (`DU*****67`), like @spreads/ib's Masking. Rejection reasons can quote the account.
- */
-const maskAccounts = (text: string): string =>
-  text.replace(
-    /\b(DU|DF|U|F|I)(\d{3,})(\d{2})\b/g,
-    (_m, p: string, mid: string, end: string) => `${p}${"*".repeat(mid.length)}${end}`
-  )
-
 /** One log line for the events that end or fill an order of this server. */
-const logOrderEvent = (orders: OrderState, e: BrokerEvent): Effect.Effect<void> => {
+const logOrderEvent = (orders: OrderState, accounts: ReadonlyArray<string>, e: BrokerEvent): Effect.Effect<void> => {
+  // Rejection and cancel reasons can quote the account.
+  const maskAccounts = (text: string) => Masking.maskAccounts(text, accounts)
   const r = orders.records.get(e.orderId)
   if (r === undefined) return Effect.void
   const who = `order ${e.orderId} (client ${r.clientId})`
@@ -242,7 +234,7 @@ export const make = (
     yield* Effect.forkScoped(
       Stream.runForEach(broker.events, (e) =>
         Effect.sync(() => applyBrokerEvent(eventContext, e)).pipe(
-          Effect.andThen(logOrderEvent(orders, e)),
+          Effect.andThen(logOrderEvent(orders, accounts, e)),
           Effect.catchCause((cause) => Effect.logError(`broker event for order ${e.orderId} failed`, cause))
         )
       )
