@@ -9,22 +9,10 @@
  * @module
  */
 import { Order, OrderEvent, OrderStatus, type OrderError } from "@spreads/domain"
-import {
-  Clock,
-  Context,
-  Deferred,
-  Duration,
-  Effect,
-  Layer,
-  Option,
-  PubSub,
-  Queue,
-  Result,
-  Semaphore,
-  Stream
-} from "effect"
+import { Clock, Context, Deferred, Effect, Layer, Option, PubSub, Queue, Result, Semaphore, Stream } from "effect"
 import { type Deadline, Deadlines } from "./Deadlines.ts"
 import { type JournalError, OrderNotFound } from "./Errors.ts"
+import * as Wakeups from "./Wakeups.ts"
 import { Broker, type BrokerEvent } from "./ports/Broker.ts"
 import { Settings } from "./Settings.ts"
 import { type JournalEntry, OrderJournal } from "./ports/OrderJournal.ts"
@@ -176,45 +164,32 @@ export const make = Effect.gen(function* () {
     PubSub.publishUnsafe(pubsub, o)
   }
 
-  // Waits: per order, the callers waiting on it; their deadlines in one heap, watched by one sleeper fiber at a time
-  // (a fiber is forked only when a wait is due earlier than every sleeper; in steady state none is).
+  // Waits: per order, the callers waiting on it; their deadlines in one heap, watched by the sleepers of Wakeups.
   const waiting = new Map<number, Set<Waiter>>()
   const deadlines = new Deadlines<Waiter>()
-  const sleepers = new Set<number>()
-  const settle = (w: Waiter, result: Option.Option<Order.Order>) => {
-    if (w.settled) return
+  /** Takes a wait off the books (settled, or its caller interrupted). */
+  const forget = (w: Waiter) => {
     w.settled = true
     deadlines.remove(w)
     const set = waiting.get(w.orderId)
     set?.delete(w)
     if (set?.size === 0) waiting.delete(w.orderId)
+  }
+  const settle = (w: Waiter, result: Option.Option<Order.Order>) => {
+    if (w.settled) return
+    forget(w)
     w.resume(Effect.succeed(result))
   }
-  const covered = (due: number) => {
-    for (const s of sleepers) if (s <= due) return true
-    return false
-  }
-  const sleepUntil = (due: number): Effect.Effect<void> =>
-    Effect.suspend(() => clock.sleep(Duration.millis(Math.max(0, due - clock.currentTimeMillisUnsafe())))).pipe(
-      Effect.andThen(
-        Effect.suspend(() => {
-          const now = clock.currentTimeMillisUnsafe()
-          for (let w = deadlines.peek(); w !== undefined && w.at <= now; w = deadlines.peek()) {
-            settle(w, Option.none())
-          }
-          sleepers.delete(due)
-          const next = deadlines.peek()?.at
-          if (next === undefined || covered(next)) return Effect.void
-          sleepers.add(next)
-          return sleepUntil(next)
-        })
-      )
-    )
-  const arm = (at: number) => {
-    if (covered(at)) return Effect.void
-    sleepers.add(at)
-    return Effect.asVoid(Effect.forkIn(sleepUntil(at), scope))
-  }
+  const wakeups = Wakeups.make({
+    clock,
+    scope,
+    now: () => clock.currentTimeMillisUnsafe(),
+    wake: Effect.sync(() => {
+      const now = clock.currentTimeMillisUnsafe()
+      for (let w = deadlines.peek(); w !== undefined && w.at <= now; w = deadlines.peek()) settle(w, Option.none())
+      return deadlines.peek()?.at
+    })
+  })
 
   const awaitOrder = (
     orderId: number,
@@ -225,24 +200,16 @@ export const make = Effect.gen(function* () {
       if (done(current)) return Effect.succeed(Option.some(current))
       if (OrderStatus.isTerminal(current.status) || timeoutMs <= 0) return Effect.succeed(Option.none())
       const at = Number.isFinite(timeoutMs) ? clock.currentTimeMillisUnsafe() + timeoutMs : Number.POSITIVE_INFINITY
-      let waiter: Waiter | undefined
       const wait = Effect.callback<Option.Option<Order.Order>>((resume) => {
-        waiter = { orderId, done, resume, settled: false, at, index: -1 }
+        const w: Waiter = { orderId, done, resume, settled: false, at, index: -1 }
         const set = waiting.get(orderId) ?? new Set()
-        set.add(waiter)
+        set.add(w)
         waiting.set(orderId, set)
-        if (Number.isFinite(at)) deadlines.push(waiter)
-        const w = waiter
-        return Effect.sync(() => {
-          // Interrupted: leave no trace.
-          w.settled = true
-          deadlines.remove(w)
-          const s = waiting.get(orderId)
-          s?.delete(w)
-          if (s?.size === 0) waiting.delete(orderId)
-        })
+        if (Number.isFinite(at)) deadlines.push(w)
+        // Interrupted: leave no trace.
+        return Effect.sync(() => forget(w))
       })
-      return Number.isFinite(at) ? Effect.andThen(arm(at), wait) : wait
+      return Number.isFinite(at) ? Effect.andThen(wakeups.at(at), wait) : wait
     })
 
   // Moves an entry to its next state and keeps the indexes (permId, open set, finished queue) in step.

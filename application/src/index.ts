@@ -16,6 +16,7 @@ export * as Risk from "./Risk.ts"
 export * as Settings from "./Settings.ts"
 export * as SpreadsClient from "./Facade.ts"
 export { traced } from "./Tracing.ts"
+export * as Wakeups from "./Wakeups.ts"
 export { cancelAll, type CancelOutcome, cancelOrder, type CancelResult } from "./usecases/CancelOrder.ts"
 export { type ModifyInput, modifyOrder } from "./usecases/ModifyOrder.ts"
 export {

@@ -15,7 +15,8 @@ import {
   type ConnectionState,
   MarketData,
   type OptionQuote,
-  type WhatIfResult
+  type WhatIfResult,
+  Wakeups
 } from "@spreads/application"
 import { type ComboOrder, type Contract, Price, type Strategy, Values } from "@spreads/domain"
 import {
@@ -24,7 +25,6 @@ import {
   Config,
   Context,
   DateTime,
-  Duration,
   Effect,
   Layer,
   Option,
@@ -98,37 +98,15 @@ export const make = (
       return flush
     })
 
-    // Requests only change the engine; what they cause is reported by a sleeper fiber, never inside the request
-    // itself (even at zero latency), so a caller always returns before the first event of its request is out. A
-    // sleeper runs every timer due when it wakes, then stays on for the next due time unless an earlier sleeper
-    // already covers it: in steady state one fiber sleeps from timer to timer, and a fiber is forked only when a
-    // request schedules something earlier than every sleeper.
-    const sleepers = new Set<number>()
-    const covered = (due: number) => {
-      for (const s of sleepers) if (s <= due) return true
-      return false
-    }
+    // Requests only change the engine; what they cause is reported by a sleeper fiber (Wakeups), never inside the
+    // request itself (even at zero latency), so a caller always returns before the first event of its request is out.
+    // While it settles, the sleeper still covers its due time: a request made from inside a subscriber (which
+    // publishing can run synchronously) leaves its timers to that fiber instead of forking another.
     const nextDue = (): number | undefined => (engine.hasPending ? now() : engine.timers.peekAt())
-    const sleepUntil = (due: number): Effect.Effect<void> =>
-      Effect.suspend(() => clock.sleep(Duration.millis(Math.max(0, due - now())))).pipe(
-        // While it settles, the sleeper still covers its due time: a request made from inside a subscriber (which
-        // publishing can run synchronously) leaves its timers to this fiber instead of forking another.
-        Effect.andThen(settle),
-        Effect.andThen(
-          Effect.suspend(() => {
-            sleepers.delete(due)
-            const next = nextDue()
-            if (next === undefined || covered(next)) return Effect.void
-            sleepers.add(next)
-            return sleepUntil(next)
-          })
-        )
-      )
+    const wakeups = Wakeups.make({ clock, scope, now, wake: Effect.map(settle, nextDue) })
     const pump: Effect.Effect<void> = Effect.suspend(() => {
       const due = nextDue()
-      if (due === undefined || covered(due)) return Effect.void
-      sleepers.add(due)
-      return Effect.asVoid(Effect.forkIn(sleepUntil(due), scope))
+      return due === undefined ? Effect.void : wakeups.at(due)
     })
     const connected = Effect.suspend(() =>
       engine.connected
@@ -323,7 +301,7 @@ export const make = (
         const state = SimState.decode(json)
         if (Result.isFailure(state)) return yield* state.failure
         offset = state.success.now - clock.currentTimeMillisUnsafe()
-        sleepers.clear()
+        wakeups.clear()
         SimState.restore(engine, state.success, now())
         yield* pump
       })
