@@ -9,7 +9,7 @@
  */
 import { ComboOrder, Contract, Price, Strategy, type Values } from "@spreads/domain"
 import { BigDecimal, Effect, Result } from "effect"
-import type { ContractBook } from "./ContractBook.ts"
+import { type ContractBook, optionToWire } from "./ContractBook.ts"
 import { optionTick } from "./ContractDetails.ts"
 import { BAG_CON_ID } from "./wire/OpenOrder.ts"
 import type { PlaceOrder } from "./wire/PlaceOrder.ts"
@@ -49,18 +49,9 @@ const sameLegs = (a: ReadonlyArray<Strategy.SpreadLeg>, b: ReadonlyArray<Strateg
   return a.length === b.length && b.every((l) => set.has(key(l)))
 }
 
-const NAMED: ReadonlyArray<Exclude<Strategy.StrategyKind, "CUSTOM">> = [
-  "BULL_CALL",
-  "BEAR_PUT",
-  "BEAR_CALL",
-  "BULL_PUT",
-  "STRADDLE",
-  "STRANGLE",
-  "IRON_CONDOR",
-  "IRON_BUTTERFLY",
-  "BUTTERFLY",
-  "CALENDAR"
-]
+const NAMED = Strategy.StrategyKind.literals.filter(
+  (k): k is Exclude<Strategy.StrategyKind, "CUSTOM"> => k !== "CUSTOM"
+)
 
 /** The named strategy whose legs are exactly `legs`, else CUSTOM (so logs and the broker see "bull-call"). */
 export const inferStrategy = (
@@ -209,16 +200,8 @@ export const mapPlaceOrder = Effect.fnUntraced(function* (
   }
 })
 
-const optionEcho = (c: Contract.OptionContract): Partial<WireContract> => ({
-  conId: c.conId ?? 0,
-  symbol: c.underlying,
-  secType: "OPT",
-  lastTradeDateOrContractMonth: Contract.toIbExpiry(c.expiry),
-  strike: Number(Price.format(c.strike, 0)),
-  right: c.right,
-  multiplier: String(c.multiplier),
-  exchange: c.exchange,
-  currency: c.currency,
-  localSymbol: Contract.occSymbol(c),
-  tradingClass: c.underlying
-})
+/** The option's own fields for the echo (as in contract details); primaryExch stays as the client sent it. */
+const optionEcho = (c: Contract.OptionContract): Partial<WireContract> => {
+  const { primaryExch: _, ...fields } = optionToWire(c)
+  return fields
+}
