@@ -44,57 +44,71 @@ export const needsOpenOrders = (limits: RiskLimits): boolean => limits.buyingPow
 export const needsPrice = (limits: RiskLimits): boolean =>
   limits.maxLossPerOrder !== undefined || limits.buyingPower !== undefined
 
-/** Runs every configured check; `open` are the orders currently live, `price` the price risk is judged at. */
+/**
+ * The first configured check the order fails, as the refusal to report; undefined when it passes them all. `open` are
+ * the orders currently live, `price` the price risk is judged at. Plain code, for callers that count steps.
+ */
+export const riskRefusal = (
+  limits: RiskLimits,
+  order: ComboOrder.ComboOrder,
+  price: Price.NetPrice | undefined,
+  open: OpenOrders
+): RiskRefused | undefined => {
+  if (limits.maxContractsPerOrder !== undefined && order.quantity > limits.maxContractsPerOrder) {
+    return new RiskRefused({
+      rule: "MaxContracts",
+      message: `order for ${order.quantity} contracts is over the limit of ${limits.maxContractsPerOrder} per order`
+    })
+  }
+  if (limits.maxOpenOrders !== undefined && open.count >= limits.maxOpenOrders) {
+    return new RiskRefused({
+      rule: "MaxOpenOrders",
+      message: `${open.count} orders are already open, the limit is ${limits.maxOpenOrders}; cancel some first`
+    })
+  }
+  if (!needsPrice(limits)) return undefined
+  if (price === undefined) {
+    return new RiskRefused({
+      rule: "MaxLoss",
+      message: "no price to judge the order's risk at: no quotes for its legs"
+    })
+  }
+  const loss = maxLossDollars(order, price, order.quantity)
+  if (loss === undefined) {
+    return new RiskRefused({
+      rule: "MaxLoss",
+      message: "this order's loss is not bounded (it sells options without a covering wing); risk limits refuse it"
+    })
+  }
+  if (limits.maxLossPerOrder !== undefined && loss > limits.maxLossPerOrder) {
+    return new RiskRefused({
+      rule: "MaxLoss",
+      message: `max loss of $${loss.toFixed(2)} is over the limit of $${limits.maxLossPerOrder.toFixed(2)} per order`
+    })
+  }
+  if (limits.buyingPower !== undefined) {
+    const committed = open.orders.reduce((acc, o) => {
+      const p = o.limitPrice ?? o.combo.limitPrice
+      const l = p === undefined ? undefined : maxLossDollars(o.combo, p, Order.remaining(o))
+      return acc + (l ?? 0)
+    }, 0)
+    if (committed + loss > limits.buyingPower) {
+      return new RiskRefused({
+        rule: "BuyingPower",
+        message: `needs $${loss.toFixed(2)} of buying power with $${committed.toFixed(2)} committed to open orders; only $${limits.buyingPower.toFixed(2)} available`
+      })
+    }
+  }
+  return undefined
+}
+
+/** Runs every configured check ({@link riskRefusal}) as an Effect that fails with the refusal. */
 export const checkRisk = (
   limits: RiskLimits,
   order: ComboOrder.ComboOrder,
   price: Price.NetPrice | undefined,
   open: OpenOrders
-): Effect.Effect<void, RiskRefused> =>
-  Effect.gen(function* () {
-    if (limits.maxContractsPerOrder !== undefined && order.quantity > limits.maxContractsPerOrder) {
-      return yield* new RiskRefused({
-        rule: "MaxContracts",
-        message: `order for ${order.quantity} contracts is over the limit of ${limits.maxContractsPerOrder} per order`
-      })
-    }
-    if (limits.maxOpenOrders !== undefined && open.count >= limits.maxOpenOrders) {
-      return yield* new RiskRefused({
-        rule: "MaxOpenOrders",
-        message: `${open.count} orders are already open, the limit is ${limits.maxOpenOrders}; cancel some first`
-      })
-    }
-    if (!needsPrice(limits)) return
-    if (price === undefined) {
-      return yield* new RiskRefused({
-        rule: "MaxLoss",
-        message: "no price to judge the order's risk at: no quotes for its legs"
-      })
-    }
-    const loss = maxLossDollars(order, price, order.quantity)
-    if (loss === undefined) {
-      return yield* new RiskRefused({
-        rule: "MaxLoss",
-        message: "this order's loss is not bounded (it sells options without a covering wing); risk limits refuse it"
-      })
-    }
-    if (limits.maxLossPerOrder !== undefined && loss > limits.maxLossPerOrder) {
-      return yield* new RiskRefused({
-        rule: "MaxLoss",
-        message: `max loss of $${loss.toFixed(2)} is over the limit of $${limits.maxLossPerOrder.toFixed(2)} per order`
-      })
-    }
-    if (limits.buyingPower !== undefined) {
-      const committed = open.orders.reduce((acc, o) => {
-        const p = o.limitPrice ?? o.combo.limitPrice
-        const l = p === undefined ? undefined : maxLossDollars(o.combo, p, Order.remaining(o))
-        return acc + (l ?? 0)
-      }, 0)
-      if (committed + loss > limits.buyingPower) {
-        return yield* new RiskRefused({
-          rule: "BuyingPower",
-          message: `needs $${loss.toFixed(2)} of buying power with $${committed.toFixed(2)} committed to open orders; only $${limits.buyingPower.toFixed(2)} available`
-        })
-      }
-    }
-  })
+): Effect.Effect<void, RiskRefused> => {
+  const refused = riskRefusal(limits, order, price, open)
+  return refused === undefined ? Effect.void : Effect.fail(refused)
+}

@@ -108,60 +108,69 @@ export const make = (
       const due = nextDue()
       return due === undefined ? Effect.void : wakeups.at(due)
     })
-    const connected = Effect.suspend(() =>
-      engine.connected
-        ? Effect.void
-        : Effect.fail(
-            new BrokerError({
-              reason: "NotConnected",
-              message: "The simulated broker is disconnected; reconnect (SimControl.reconnect) and try again."
-            })
-          )
+    // Requests are plain code in one step each (Effect.suspend): the order lifecycle's hot path is made of them.
+    const disconnected = () =>
+      new BrokerError({
+        reason: "NotConnected",
+        message: "The simulated broker is disconnected; reconnect (SimControl.reconnect) and try again."
+      })
+    const connected = Effect.suspend(() => (engine.connected ? Effect.void : Effect.fail(disconnected())))
+    /** Runs `f` if connected (else fails NotConnected), then makes sure a sleeper reports what it caused. */
+    const request =
+      <A extends ReadonlyArray<unknown>>(f: (...args: A) => BrokerError | undefined) =>
+      (...args: A): Effect.Effect<void, BrokerError> =>
+        Effect.suspend(() => {
+          if (!engine.connected) return Effect.fail(disconnected())
+          const refused = f(...args)
+          if (refused !== undefined) return Effect.fail(refused)
+          const due = nextDue()
+          return due === undefined ? Effect.void : wakeups.at(due)
+        })
+
+    const nextOrderId = Effect.suspend(() =>
+      engine.connected ? Effect.succeed(engine.nextOrderId()) : Effect.fail(disconnected())
     )
 
-    const nextOrderId = connected.pipe(Effect.map(() => engine.nextOrderId()))
+    const qualify = (spread: Strategy.OptionSpread): Effect.Effect<Strategy.OptionSpread, BrokerError> =>
+      Effect.suspend(() => {
+        if (!engine.connected) return Effect.fail(disconnected())
+        const t = now()
+        const legs: Array<Strategy.SpreadLeg> = []
+        let changed = false
+        for (const leg of spread.legs) {
+          const bad = describeListing(market, simContract(leg.contract), t)
+          if (bad !== undefined) return Effect.fail(bad)
+          const contract = qualified(leg.contract)
+          changed ||= contract !== leg.contract
+          legs.push(contract === leg.contract ? leg : { ...leg, contract })
+        }
+        return Effect.succeed(changed ? { ...spread, legs } : spread)
+      })
 
-    const qualify = Effect.fnUntraced(function* (spread: Strategy.OptionSpread) {
-      yield* connected
-      const t = now()
-      const legs: Array<Strategy.SpreadLeg> = []
-      let changed = false
-      for (const leg of spread.legs) {
-        const bad = describeListing(market, simContract(leg.contract), t)
-        if (bad !== undefined) return yield* bad
-        const contract = qualified(leg.contract)
-        changed ||= contract !== leg.contract
-        legs.push(contract === leg.contract ? leg : { ...leg, contract })
-      }
-      return changed ? { ...spread, legs } : spread
-    })
-
-    const place = Effect.fnUntraced(function* (orderId: number, order: ComboOrder.ComboOrder) {
-      yield* connected
+    const place = request((orderId: number, order: ComboOrder.ComboOrder) => {
       const refused = engine.place(orderId, order, now())
-      if (refused !== undefined) {
-        return yield* new BrokerError({
-          reason: "Rejected",
-          code: refused.code,
-          message: `Order id ${orderId} is already used (${refused.reason}); take a fresh one from nextOrderId.`
-        })
-      }
-      yield* pump
+      if (refused === undefined) return undefined
+      return new BrokerError({
+        reason: "Rejected",
+        code: refused.code,
+        message: `Order id ${orderId} is already used (${refused.reason}); take a fresh one from nextOrderId.`
+      })
     })
 
-    const modify = Effect.fnUntraced(function* (orderId: number, order: ComboOrder.ComboOrder) {
-      yield* connected
+    const modify = request((orderId: number, order: ComboOrder.ComboOrder) => {
       engine.modify(orderId, order, now())
-      yield* pump
+      return undefined
     })
 
-    const cancel = Effect.fnUntraced(function* (orderId: number) {
-      yield* connected
+    const cancel = request((orderId: number) => {
       engine.cancel(orderId, now())
-      yield* pump
+      return undefined
     })
 
-    const cancelAll = connected.pipe(Effect.andThen(Effect.sync(() => engine.cancelAll(now()))), Effect.andThen(pump))
+    const cancelAll = request(() => {
+      engine.cancelAll(now())
+      return undefined
+    })()
 
     const whatIf = Effect.fnUntraced(function* (
       order: ComboOrder.ComboOrder

@@ -4,16 +4,15 @@
  * @module
  */
 import { ComboOrder, OrderStatus, OrderView, Payoff, type Price, type Strategy, type Values } from "@spreads/domain"
-import { Clock, Effect, Option, Random, Result } from "effect"
+import { Clock, Context, Effect, type Fiber, Option, Random, Result } from "effect"
 import { BrokerError, type JournalError, type OrderNotFound, OrderRejected, type RiskRefused } from "../Errors.ts"
 import { OrderBook } from "../OrderBook.ts"
 import { traced } from "../Tracing.ts"
 import { Broker } from "../ports/Broker.ts"
 import { MarketData } from "../ports/MarketData.ts"
 import { OrderJournal } from "../ports/OrderJournal.ts"
-import { checkRisk, needsOpenOrders, needsPrice } from "../Risk.ts"
+import { needsOpenOrders, needsPrice, riskRefusal } from "../Risk.ts"
 import { Settings } from "../Settings.ts"
-import { awaitOrder } from "./Waiting.ts"
 import type { ValidationError } from "@spreads/domain"
 
 /** What a caller gives to place a spread order. */
@@ -34,16 +33,17 @@ export interface PlaceSpreadInput {
 /** Every way placing can fail. */
 export type PlaceError = ValidationError | RiskRefused | BrokerError | JournalError | OrderRejected | OrderNotFound
 
+const notConnected = (state: string) =>
+  new BrokerError({
+    reason: "NotConnected",
+    message: `not connected to the broker (${state}); nothing was sent. Check TWS/IB Gateway and try again`
+  })
+
 /** Fails unless the broker is connected (the seed's "Not connected to IBKR"). */
 export const requireConnected = Effect.gen(function* () {
   const broker = yield* Broker
   const state = yield* broker.connectionState
-  if (state !== "Connected") {
-    return yield* new BrokerError({
-      reason: "NotConnected",
-      message: `not connected to the broker (${state}); nothing was sent. Check TWS/IB Gateway and try again`
-    })
-  }
+  if (state !== "Connected") return yield* notConnected(state)
 })
 
 /** Orders referenced by this process so far: two refs made in the same millisecond still differ. */
@@ -55,19 +55,20 @@ let refsMade = 0
  * means "that order again", so a collision would hand a caller someone else's order: a millisecond and 4 random
  * characters were not enough for thousands of orders a second.
  */
-export const newOrderRef = Effect.gen(function* () {
-  const now = yield* Clock.currentTimeMillis
-  const r = yield* Random.nextIntBetween(0, 36 ** 6)
+export const newOrderRef = Effect.withFiber((fiber) => Effect.succeed(orderRefAt(fiber)))
+
+/** A fresh orderRef on the fiber's Clock and Random (see {@link newOrderRef}). */
+const orderRefAt = (fiber: Fiber.Fiber<unknown, unknown>): string => {
+  const now = fiber.getRef(Clock.Clock).currentTimeMillisUnsafe()
+  const r = Math.floor(fiber.getRef(Random.Random).nextDoubleUnsafe() * 36 ** 6)
   return `spr-${now.toString(36)}-${(refsMade++).toString(36)}-${r.toString(36).padStart(6, "0")}`
-})
+}
 
 /** Validates the input into a ComboOrder (without sending anything). */
-export const validateOrder = traced("validateOrder")(
-  Effect.fnUntraced(function* (input: PlaceSpreadInput) {
-    const orderRef = input.orderRef ?? (yield* newOrderRef)
-    const result = ComboOrder.makeComboOrder({ ...input, orderRef })
-    if (Result.isFailure(result)) return yield* result.failure
-    return result.success
+export const validateOrder = traced("validateOrder")((input: PlaceSpreadInput) =>
+  Effect.withFiber((fiber): Effect.Effect<ComboOrder.ComboOrder, ValidationError> => {
+    const result = ComboOrder.makeComboOrder({ ...input, orderRef: input.orderRef ?? orderRefAt(fiber) })
+    return Result.isFailure(result) ? Effect.fail(result.failure) : Effect.succeed(result.success)
   })
 )
 
@@ -90,19 +91,18 @@ const MAX_ID_SKIPS = 100_000
  * hand that id out again: the new order would then be filed under the old intent, sent, and never journaled. Ids
  * are taken until one is above every journaled id; a broker that does not get there fails before anything is sent.
  */
-const freshOrderId = Effect.gen(function* () {
-  const broker = yield* Broker
-  const journal = yield* OrderJournal
-  const highest = yield* journal.highestOrderId
-  for (let i = 0; i < MAX_ID_SKIPS; i++) {
-    const id = yield* broker.nextOrderId
-    if (id > highest) return id
-  }
-  return yield* new BrokerError({
-    reason: "Unavailable",
-    message: `the broker keeps handing out order ids the journal already used (up to ${highest}); nothing was sent. Check that this journal belongs to this account`
+const freshOrderId = (broker: Broker["Service"], journal: OrderJournal["Service"]) =>
+  Effect.gen(function* () {
+    const highest = yield* journal.highestOrderId
+    for (let i = 0; i < MAX_ID_SKIPS; i++) {
+      const id = yield* broker.nextOrderId
+      if (id > highest) return id
+    }
+    return yield* new BrokerError({
+      reason: "Unavailable",
+      message: `the broker keeps handing out order ids the journal already used (up to ${highest}); nothing was sent. Check that this journal belongs to this account`
+    })
   })
-})
 
 /**
  * Places a spread order and returns its view once the broker has acknowledged it (or rejected it, or the ack timeout
@@ -111,11 +111,15 @@ const freshOrderId = Effect.gen(function* () {
  */
 export const placeSpreadOrder = traced("placeSpreadOrder")(
   Effect.fnUntraced(function* (input: PlaceSpreadInput) {
-    yield* requireConnected
-    const broker = yield* Broker
-    const book = yield* OrderBook
-    const journal = yield* OrderJournal
-    const settings = yield* Settings
+    // Every service in one step (each `yield* Service` is a runtime step of its own, on the hottest path there is).
+    const services = yield* Effect.context<Broker | OrderBook | OrderJournal>()
+    const broker = Context.get(services, Broker)
+    const book = Context.get(services, OrderBook)
+    const journal = Context.get(services, OrderJournal)
+    const settings = Context.get(services, Settings)
+    const clock = Context.get(services, Clock.Clock)
+    const state = yield* broker.connectionState
+    if (state !== "Connected") return yield* notConnected(state)
     const order = yield* validateOrder(input)
 
     // Exactly once: an orderRef already on record is that order, never a second one. The journal is asked (every
@@ -128,12 +132,13 @@ export const placeSpreadOrder = traced("placeSpreadOrder")(
       count: yield* book.openCount,
       orders: needsOpenOrders(settings.risk) ? yield* book.openOrders : []
     }
-    yield* checkRisk(settings.risk, order, Option.getOrUndefined(price) ?? order.limitPrice, open)
+    const refused = riskRefusal(settings.risk, order, Option.getOrUndefined(price) ?? order.limitPrice, open)
+    if (refused !== undefined) return yield* refused
 
     const spread = yield* broker.qualify(order.spread)
     const qualified: ComboOrder.ComboOrder = { ...order, spread }
-    const orderId = yield* freshOrderId
-    const now = yield* Clock.currentTimeMillis
+    const orderId = yield* freshOrderId(broker, journal)
+    const now = clock.currentTimeMillisUnsafe()
     // The intent is journaled before anything is sent (outbox). The journal refuses a second order under an orderRef
     // (Conflict) when the same ref is placed twice at once: the other placement won, and its order is the answer.
     const created = yield* Effect.result(
@@ -155,7 +160,7 @@ export const placeSpreadOrder = traced("placeSpreadOrder")(
     )
     yield* journal.markSent(orderId)
 
-    const acked = yield* awaitOrder(orderId, (o) => o.status !== "PendingSubmit", settings.ackTimeoutMs)
+    const acked = yield* book.awaitOrder(orderId, (o) => o.status !== "PendingSubmit", settings.ackTimeoutMs)
     const current = Option.isSome(acked) ? acked.value : yield* book.get(orderId)
     if (current.status === "Rejected" || current.status === "Inactive") {
       const code = current.rejection?.code ?? 0
