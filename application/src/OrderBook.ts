@@ -280,14 +280,24 @@ export const make = Effect.gen(function* () {
       Effect.suspend(() => {
         const existing = orders.get(orderId)
         if (existing !== undefined) return Effect.succeed(existing.order)
+        // Buffered events are folded into the new entry only: the indexes, the anomalies and the orphan buffer change
+        // once the journal holds the rows, so a refused write leaves no trace of the order (no phantom open order).
         const entry: Entry = { order: Order.create(created), log: [created] }
-        const buffered = orphans.get(orderId)
         const rows: Array<JournalEntry> = [{ orderId, event: created }]
-        if (buffered !== undefined) rows.push(...applyAll(orderId, entry, buffered))
+        const refused: Array<Anomaly> = []
+        for (const event of orphans.get(orderId) ?? []) {
+          const next = Order.apply(entry.order, event)
+          entry.log.push(event)
+          rows.push({ orderId, event })
+          if (Result.isFailure(next)) refused.push({ orderId, event, error: next.failure })
+          else entry.order = next.success
+        }
         return Effect.map(journal.append(rows), () => {
           orphans.delete(orderId)
+          anomalies.push(...refused)
           orders.set(orderId, entry)
           byRef.set(created.order.orderRef, orderId)
+          if (entry.order.permId !== undefined) byPermId.set(entry.order.permId, orderId)
           if (OrderStatus.isTerminal(entry.order.status)) finished.push(orderId)
           track(orderId, entry.order)
           evict()

@@ -3,14 +3,15 @@ import {
   cancelOrder,
   getOrderStatus,
   InMemoryJournal,
+  JournalError,
   OrderBook,
   OrderJournal,
   placeSpreadOrder,
   Settings,
   watchOrder
 } from "@spreads/application"
-import { Price, type Values } from "@spreads/domain"
-import { Effect, Fiber, Layer, Stream } from "effect"
+import { ComboOrder, Price, type Values } from "@spreads/domain"
+import { Effect, Fiber, Layer, Option, Result, Stream } from "effect"
 import { TestClock } from "effect/testing"
 import { bullCall, Fake, fakeLayer } from "./fakes.ts"
 
@@ -83,6 +84,47 @@ describe("OrderBook", () => {
       )
     }).pipe(Effect.provide(live))
   )
+
+  it.effect("a create the journal refuses leaves no trace: not open, not found, its buffered events kept", () => {
+    // A journal that refuses writes while `refusing` is set, over the in-memory one.
+    let refusing = true
+    const journal = Layer.effect(
+      OrderJournal,
+      Effect.map(InMemoryJournal.make, (inner) =>
+        OrderJournal.of({
+          ...inner,
+          append: (entries) =>
+            refusing ? Effect.fail(new JournalError({ reason: "Io", message: "disk full" })) : inner.append(entries)
+        })
+      )
+    )
+    const book = OrderBook.layer.pipe(Layer.provideMerge(Layer.merge(fakeLayer, journal)))
+    return Effect.gen(function* () {
+      const book = yield* OrderBook.OrderBook
+      // IB acknowledged order 100 (permId 55) before its Created event: buffered, nothing journaled yet.
+      yield* book.ingest({ orderId: 100, event: { _tag: "Acknowledged", at: 1, status: "Submitted", permId: 55 } })
+      const order = Result.getOrThrow(
+        ComboOrder.makeComboOrder({ spread: bullCall, action: "BUY", quantity: 1, orderType: "MARKET", orderRef: "r" })
+      )
+      const created = { _tag: "Created", at: 2, orderId: 100 as Values.OrderId, order } as const
+      const refused = yield* Effect.flip(book.create(100, created))
+      assert.strictEqual(refused.reason, "Io")
+      assert.strictEqual(yield* book.openCount, 0)
+      assert.lengthOf(yield* book.openOrders, 0)
+      assert.strictEqual((yield* Effect.flip(book.get(100)))._tag, "OrderNotFound")
+      assert.isTrue(Option.isNone(yield* book.findByRef("r")))
+      // The journal is back: the same create now holds, with the buffered acknowledgement applied.
+      refusing = false
+      const held = yield* book.create(100, created)
+      assert.strictEqual(held.status, "Submitted")
+      assert.strictEqual(held.permId, 55)
+      assert.strictEqual(yield* book.openCount, 1)
+      assert.deepStrictEqual(
+        (yield* book.log(100)).map((e) => e._tag),
+        ["Created", "Acknowledged"]
+      )
+    }).pipe(Effect.provide(book))
+  })
 
   it.effect("an unknown order id is a typed OrderNotFound with a readable message", () =>
     Effect.gen(function* () {
