@@ -175,11 +175,22 @@ export const make = Effect.gen(function* () {
     set?.delete(w)
     if (set?.size === 0) waiting.delete(w.orderId)
   }
+  // Settled waits resume their callers only once the lock is released ({@link wakeAll}): a caller resumed inside a
+  // critical section runs on at once, and its next OrderBook call would queue on the lock it is still inside of.
+  const wakes: Array<{ readonly w: Waiter; readonly result: Option.Option<Order.Order> }> = []
   const settle = (w: Waiter, result: Option.Option<Order.Order>) => {
     if (w.settled) return
     forget(w)
-    w.resume(Effect.succeed(result))
+    wakes.push({ w, result })
   }
+  const wakeAll = (): void => {
+    // A resumed caller runs inline and may settle more waits (and wake them itself): take them a batch at a time.
+    while (wakes.length > 0) for (const { w, result } of wakes.splice(0)) w.resume(Effect.succeed(result))
+  }
+  const resumeWaiters = Effect.sync(wakeAll)
+  /** Runs a critical section under the lock, then resumes the callers it settled. */
+  const exclusive = <A, E>(section: Effect.Effect<A, E>): Effect.Effect<A, E> =>
+    Effect.tap(lock.withPermits(1)(section), resumeWaiters)
   const wakeups = Wakeups.make({
     clock,
     scope,
@@ -187,6 +198,7 @@ export const make = Effect.gen(function* () {
     wake: Effect.sync(() => {
       const now = clock.currentTimeMillisUnsafe()
       for (let w = deadlines.peek(); w !== undefined && w.at <= now; w = deadlines.peek()) settle(w, Option.none())
+      wakeAll()
       return deadlines.peek()?.at
     })
   })
@@ -276,7 +288,7 @@ export const make = Effect.gen(function* () {
   // The critical sections below are plain code around one journal write: the state changes, the rows go to the
   // journal, then watchers hear of it. The lock keeps writes in the order the state changed.
   const create = (orderId: number, created: Extract<OrderEvent.OrderEvent, { _tag: "Created" }>) =>
-    lock.withPermits(1)(
+    exclusive(
       Effect.suspend(() => {
         const existing = orders.get(orderId)
         if (existing !== undefined) return Effect.succeed(existing.order)
@@ -308,7 +320,7 @@ export const make = Effect.gen(function* () {
     )
 
   const record = (orderId: number, event: OrderEvent.OrderEvent) =>
-    lock.withPermits(1)(
+    exclusive(
       Effect.suspend((): Effect.Effect<Order.Order, OrderError | OrderNotFound | JournalError> => {
         const entry = orders.get(orderId)
         if (entry === undefined) return Effect.fail(notFound(orderId))
@@ -326,7 +338,7 @@ export const make = Effect.gen(function* () {
 
   // Broker events, a batch at a time: one lock, one journal write, then every update published in order.
   const ingestAll = (events: ReadonlyArray<BrokerEvent>) =>
-    lock.withPermits(1)(
+    exclusive(
       Effect.suspend(() => {
         const rows: Array<JournalEntry> = []
         const updates: Array<Order.Order> = []
