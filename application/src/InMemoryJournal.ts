@@ -31,6 +31,8 @@ export const make = Effect.sync(() => {
    * or earlier in the same append), as the durable journal refuses it; undefined when there is none.
    */
   const conflict = (entries: ReadonlyArray<JournalEntry>): JournalError | undefined => {
+    // Most appends hold no new order at all (broker events for known orders): nothing to check, nothing to allocate.
+    if (!entries.some(({ orderId }) => !rows.has(orderId))) return undefined
     const claimed = new Map<string, number>()
     const seen = new Set<number>()
     for (const { orderId, event } of entries) {

@@ -208,21 +208,39 @@ export const make = Effect.gen(function* () {
     done: (o: Order.Order) => boolean,
     timeoutMs: number
   ): Effect.Effect<Option.Option<Order.Order>, OrderNotFound> =>
-    Effect.flatMap(get(orderId), (current) => {
-      if (done(current)) return Effect.succeed(Option.some(current))
-      if (OrderStatus.isTerminal(current.status) || timeoutMs <= 0) return Effect.succeed(Option.none())
-      const at = Number.isFinite(timeoutMs) ? clock.currentTimeMillisUnsafe() + timeoutMs : Number.POSITIVE_INFINITY
-      const wait = Effect.callback<Option.Option<Order.Order>>((resume) => {
-        const w: Waiter = { orderId, done, resume, settled: false, at, index: -1 }
-        const set = waiting.get(orderId) ?? new Set()
-        set.add(w)
-        waiting.set(orderId, set)
-        if (Number.isFinite(at)) deadlines.push(w)
-        // Interrupted: leave no trace.
-        return Effect.sync(() => forget(w))
-      })
-      return Number.isFinite(at) ? Effect.andThen(wakeups.at(at), wait) : wait
+    Effect.suspend(() => {
+      const current = orders.get(orderId)?.order
+      if (current === undefined) return Effect.flatMap(get(orderId), (o) => awaitFrom(o, orderId, done, timeoutMs))
+      return awaitFrom(current, orderId, done, timeoutMs)
     })
+
+  // The wait itself, from the order's current state.
+  const awaitFrom = (
+    current: Order.Order,
+    orderId: number,
+    done: (o: Order.Order) => boolean,
+    timeoutMs: number
+  ): Effect.Effect<Option.Option<Order.Order>> => {
+    if (done(current)) return Effect.succeed(Option.some(current))
+    if (OrderStatus.isTerminal(current.status) || timeoutMs <= 0) return Effect.succeed(Option.none())
+    const at = Number.isFinite(timeoutMs) ? clock.currentTimeMillisUnsafe() + timeoutMs : Number.POSITIVE_INFINITY
+    const wait = Effect.callback<Option.Option<Order.Order>>((resume) => {
+      // The runtime may have let another fiber run since `current` was read: judge the order as it is now.
+      const latest = orders.get(orderId)?.order ?? current
+      if (latest !== current) {
+        if (done(latest)) return void resume(Effect.succeed(Option.some(latest)))
+        if (OrderStatus.isTerminal(latest.status)) return void resume(Effect.succeed(Option.none()))
+      }
+      const w: Waiter = { orderId, done, resume, settled: false, at, index: -1 }
+      const set = waiting.get(orderId) ?? new Set()
+      set.add(w)
+      waiting.set(orderId, set)
+      if (Number.isFinite(at)) deadlines.push(w)
+      // Interrupted: leave no trace.
+      return Effect.sync(() => forget(w))
+    })
+    return Number.isFinite(at) ? Effect.andThen(wakeups.at(at), wait) : wait
+  }
 
   // Moves an entry to its next state and keeps the indexes (permId, open set, finished queue) in step.
   const advance = (orderId: number, entry: Entry, next: Order.Order) => {
@@ -233,24 +251,13 @@ export const make = Effect.gen(function* () {
     track(orderId, next)
   }
 
-  // Applies events to an entry; returns the journal rows to write. Pure bookkeeping, no IO.
-  const applyAll = (
-    orderId: number,
-    entry: Entry,
-    events: ReadonlyArray<OrderEvent.OrderEvent>
-  ): Array<JournalEntry> => {
-    const rows: Array<JournalEntry> = []
-    for (const event of events) {
-      const next = Order.apply(entry.order, event)
-      entry.log.push(event)
-      rows.push({ orderId, event })
-      if (Result.isFailure(next)) {
-        anomalies.push({ orderId, event, error: next.failure })
-        continue
-      }
-      advance(orderId, entry, next.success)
-    }
-    return rows
+  // Applies one event to an entry and adds its journal row to `rows`. Pure bookkeeping, no IO.
+  const applyOne = (orderId: number, entry: Entry, event: OrderEvent.OrderEvent, rows: Array<JournalEntry>) => {
+    const next = Order.apply(entry.order, event)
+    entry.log.push(event)
+    rows.push({ orderId, event })
+    if (Result.isFailure(next)) anomalies.push({ orderId, event, error: next.failure })
+    else advance(orderId, entry, next.success)
   }
 
   const evict = () => {
@@ -354,7 +361,7 @@ export const make = Effect.gen(function* () {
           }
           const entry = orders.get(orderId)!
           const before = entry.order
-          rows.push(...applyAll(orderId, entry, [e.event]))
+          applyOne(orderId, entry, e.event, rows)
           if (entry.order !== before) updates.push(entry.order)
         }
         if (rows.length === 0) return Effect.void

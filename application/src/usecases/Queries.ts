@@ -17,11 +17,8 @@ export const nextOrderId = traced("nextOrderId")(
 )
 
 /** The order's view (the seed's order record). An unknown id fails with OrderNotFound, never an empty record. */
-export const getOrderStatus = traced("getOrderStatus")(
-  Effect.fnUntraced(function* (orderId: number) {
-    const book = yield* OrderBook
-    return OrderView.toView(yield* book.get(orderId))
-  })
+export const getOrderStatus = traced("getOrderStatus")((orderId: number) =>
+  OrderBook.use((book) => Effect.map(book.get(orderId), OrderView.toView))
 )
 
 /** Every order known, by id; `open: true` keeps only orders that may still trade. */
