@@ -3,8 +3,10 @@
  * of status and execution messages (100,000; quick: 10,000), against the raw @stoqey/ib client decoding the same bytes
  * (goal: >= 0.7 of raw). A small loopback server answers the handshake and the adapter's start-up requests, then
  * writes the whole burst at once: ORDER_STATUS and EXECUTION_DATA (BAG) for many orders, ending with a Cancelled.
- * The two run interleaved (raw, adapter, raw, adapter, ...) on fresh connections to fresh servers sending the same
- * bytes; the figures are the medians of the rounds, with the spread (min-max) of each.
+ * Each tinybench iteration is one round on a fresh connection to a fresh server sending the same bytes: the server,
+ * the client (and for the adapter its runtime and orders) are set up before and torn down after, outside the timing,
+ * so only "fire the burst -> last event seen" is timed. The two run side by side in blocks that alternate which goes
+ * first (see stats.ts); the figures are the rates at the median round, with the min-max spread of each.
  */
 import { awaitOrder, InMemoryJournal, OrderBook } from "@spreads/application"
 import { ComboOrder, Values } from "@spreads/domain"
@@ -15,6 +17,7 @@ import { Effect, Layer, Logger, ManagedRuntime, Result } from "effect"
 import * as net from "node:net"
 import { bullCall } from "./fixtures.ts"
 import type { Metric } from "./run.ts"
+import { compare, medianRate, rateSpread, type Timing } from "./stats.ts"
 
 const BASE_ID = 5_000
 const spread = bullCall
@@ -135,16 +138,22 @@ const startServer = (bytes: Buffer) =>
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
-/** Raw @stoqey/ib: decoded events counted until the last one; milliseconds from the first byte sent. */
-const rawRound = async (bytes: Buffer, messages: number): Promise<number> => {
+/** A round made ready: `fire` sends the burst and resolves when the last event is seen (the timed part). */
+interface Round {
+  readonly fire: () => Promise<void>
+  readonly close: () => Promise<void>
+}
+
+/** Raw @stoqey/ib, connected: `fire` resolves when it has decoded every message of the burst. */
+const rawRound = async (bytes: Buffer, messages: number): Promise<Round> => {
   const raw = await startServer(bytes)
   const api = new IBApi({ host: "127.0.0.1", port: raw.port })
   let seen = 0
   let ready = false
-  let rawDone: (t: number) => void = () => undefined
-  const rawFinished = new Promise<number>((r) => (rawDone = r))
+  let rawDone: () => void = () => undefined
+  const rawFinished = new Promise<void>((r) => (rawDone = r))
   const count = () => {
-    if (++seen === messages) rawDone(performance.now())
+    if (++seen === messages) rawDone()
   }
   api.on(EventName.orderStatus, count)
   api.on(EventName.execDetails, count)
@@ -152,16 +161,20 @@ const rawRound = async (bytes: Buffer, messages: number): Promise<number> => {
   api.connect(2)
   while (!ready) await sleep(5)
   await sleep(100)
-  const r0 = performance.now()
-  raw.fire()
-  const ms = (await rawFinished) - r0
-  api.disconnect()
-  raw.close()
-  return ms
+  return {
+    fire: () => {
+      raw.fire()
+      return rawFinished
+    },
+    close: async () => {
+      api.disconnect()
+      raw.close()
+    }
+  }
 }
 
-/** The adapter + OrderBook: the orders exist; milliseconds until the burst reached their views. */
-const adapterRound = async (bytes: Buffer, orders: number, perOrder: number): Promise<number> => {
+/** The adapter + OrderBook, connected, the orders created: `fire` resolves when the burst reached their views. */
+const adapterRound = async (bytes: Buffer, orders: number, perOrder: number): Promise<Round> => {
   const server = await startServer(bytes)
   const runtime = ManagedRuntime.make(
     OrderBook.layer.pipe(
@@ -190,55 +203,70 @@ const adapterRound = async (bytes: Buffer, orders: number, perOrder: number): Pr
   )
   await sleep(200)
   const last = BASE_ID + orders - 1
-  const a0 = performance.now()
-  server.fire()
-  const done = await runtime.runPromise(awaitOrder(last, (o) => o.status === "Cancelled", 120_000))
-  const ms = performance.now() - a0
-  const filled = await runtime.runPromise(
-    Effect.gen(function* () {
-      const book = yield* OrderBook.OrderBook
-      return (yield* book.get(BASE_ID)).filled
-    })
-  )
-  await runtime.dispose()
-  server.close()
-  if (done._tag !== "Some") throw new Error("the burst never reached the order views")
-  if (filled !== perOrder / 2) throw new Error(`expected ${perOrder / 2} fills on the first order, saw ${filled}`)
-  return ms
-}
-
-const median = (xs: ReadonlyArray<number>) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
-const rate = (messages: number, ms: number) => messages / (ms / 1000)
-const spreadOf = (messages: number, xs: ReadonlyArray<number>) => {
-  const rates = xs.map((ms) => Math.round(rate(messages, ms)))
-  return `${Math.min(...rates).toLocaleString("en-US")}-${Math.max(...rates).toLocaleString("en-US")}/s`
+  let cancelled = false
+  return {
+    fire: async () => {
+      server.fire()
+      const done = await runtime.runPromise(awaitOrder(last, (o) => o.status === "Cancelled", 120_000))
+      cancelled = done._tag === "Some"
+    },
+    close: async () => {
+      let filled: number
+      try {
+        filled = await runtime.runPromise(
+          Effect.gen(function* () {
+            const book = yield* OrderBook.OrderBook
+            return (yield* book.get(BASE_ID)).filled
+          })
+        )
+      } finally {
+        await runtime.dispose()
+        server.close()
+      }
+      if (!cancelled) throw new Error("the burst never reached the order views")
+      if (filled !== perOrder / 2) throw new Error(`expected ${perOrder / 2} fills on the first order, saw ${filled}`)
+    }
+  }
 }
 
 export const run = async ({ quick }: { quick: boolean }): Promise<ReadonlyArray<Metric>> => {
   const orders = quick ? 100 : 1_000
   const perOrder = 100
-  const rounds = quick ? 3 : 5
+  const blocks = quick ? 4 : 8
   const bytes = burst(orders, perOrder)
   const messages = orders * perOrder + 1
 
-  // One warm-up of each, then interleaved rounds: noise on a shared machine hits both alike.
-  await rawRound(bytes, messages)
-  await adapterRound(bytes, orders, perOrder)
-  const rawMs: Array<number> = []
-  const adapterMs: Array<number> = []
-  for (let r = 0; r < rounds; r++) {
-    rawMs.push(await rawRound(bytes, messages))
-    adapterMs.push(await adapterRound(bytes, orders, perOrder))
+  /** A task whose beforeEach readies a round, fn fires it, afterEach tears it down. */
+  const rounds = (name: string, prepare: () => Promise<Round>) => {
+    let round: Round | undefined
+    return {
+      name,
+      beforeEach: async () => {
+        round = await prepare()
+      },
+      fn: () => round!.fire(),
+      afterEach: async () => {
+        await round?.close()
+        round = undefined
+      }
+    }
   }
-  const adapterRate = rate(messages, median(adapterMs))
-  const rawRate = rate(messages, median(rawMs))
+  const [raw, adapter] = (await compare(
+    [
+      rounds("raw @stoqey/ib", () => rawRound(bytes, messages)),
+      rounds("adapter", () => adapterRound(bytes, orders, perOrder))
+    ],
+    { blocks, iterationsPerBlock: 1 }
+  )) as [Timing, Timing]
+  const adapterRate = medianRate(adapter, messages)
+  const rawRate = medianRate(raw, messages)
   return [
     {
       name: "wire.ingest",
       value: adapterRate,
       unit: "messages/s into order views",
-      spread: spreadOf(messages, adapterMs),
-      comparedTo: `raw @stoqey/ib decoding the same ${messages.toLocaleString("en-US")} messages (median ${Math.round(rawRate).toLocaleString("en-US")}/s, ${spreadOf(messages, rawMs)}; ${rounds} rounds each)`,
+      spread: rateSpread(adapter, messages),
+      comparedTo: `raw @stoqey/ib decoding the same ${messages.toLocaleString("en-US")} messages (median ${Math.round(rawRate).toLocaleString("en-US")}/s, ${rateSpread(raw, messages)})`,
       ratio: adapterRate / rawRate,
       goal: ">= 0.7 of raw",
       met: adapterRate / rawRate >= 0.7

@@ -4,6 +4,10 @@
  * order) against folding the same events in memory. Quick: 20,000 events recovered; full: 1,000,000.
  * Goals: journal.append (transactions of 100) >= 20,000 events/s; journal.recover of 1,000,000 events <= 10 s.
  * Every journal lives in a fresh temp folder, removed afterwards.
+ * The appends are timed side by side, one tinybench task per configuration (see stats.ts): each sample appends to a
+ * fresh journal, opened (and its batches built) before and closed and removed after, outside the timing. Recovery is
+ * timed side by side with the fold alone, whose sample folds orders loaded beforehand, outside its timing. Rates are
+ * the count over the median sample; the warm-up (first block) appends at most 2,000 events.
  */
 import * as fs from "node:fs"
 import * as os from "node:os"
@@ -11,8 +15,9 @@ import * as path from "node:path"
 import type { JournalEntry } from "@spreads/application"
 import { ComboOrder, Contract, Order, type OrderEvent, Price, Strategy, Values } from "@spreads/domain"
 import { SqliteJournal } from "@spreads/journal"
-import { Effect } from "effect"
+import { Effect, Exit, Scope } from "effect"
 import type { Metric } from "./run.ts"
+import { compare, medianRate, rateSpread, spreadOf, type Task, type Timing } from "./stats.ts"
 
 const EVENTS_PER_ORDER = 20
 
@@ -56,35 +61,51 @@ export const entryAt = (i: number): JournalEntry => {
   return { orderId, event }
 }
 
-const withTempDir = async <A>(f: (dir: string) => Promise<A>): Promise<A> => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "spreads-bench-journal-"))
-  try {
-    return await f(dir)
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true })
+const tempDir = () => fs.mkdtempSync(path.join(os.tmpdir(), "spreads-bench-journal-"))
+const removeDir = (dir: string) => fs.rmSync(dir, { recursive: true, force: true })
+
+/** Opens a journal in `scope`. */
+const open = (scope: Scope.Closeable, file: string, synchronous: "NORMAL" | "FULL") =>
+  Effect.runPromise(Scope.provide(scope)(SqliteJournal.make({ path: file, synchronous })))
+
+/** A task that appends `total` events in transactions of `perTx` to a fresh journal (2,000 at most in warm-up). */
+const appendTask = (name: string, total: number, perTx: number, synchronous: "NORMAL" | "FULL"): Task => {
+  let current: { dir: string; scope: Scope.Closeable; append: Effect.Effect<void, unknown> } | undefined
+  return {
+    name,
+    beforeEach: async (phase) => {
+      const dir = tempDir()
+      const scope = await Effect.runPromise(Scope.make())
+      const journal = await open(scope, path.join(dir, "journal.db"), synchronous)
+      const count = phase === "warmup" ? Math.min(total, 2_000) : total
+      const batches: Array<Array<JournalEntry>> = []
+      for (let i = 0; i < count; i += perTx)
+        batches.push(Array.from({ length: Math.min(perTx, count - i) }, (_, k) => entryAt(i + k)))
+      current = { dir, scope, append: Effect.forEach(batches, (batch) => journal.append(batch), { discard: true }) }
+    },
+    fn: () => Effect.runPromise(current!.append),
+    afterEach: async () => {
+      if (current === undefined) return
+      await Effect.runPromise(Scope.close(current.scope, Exit.void))
+      removeDir(current.dir)
+      current = undefined
+    }
   }
 }
 
-/** Appends `total` events in transactions of `perTx` to a fresh journal; returns events per second. */
-const appendRate = (total: number, perTx: number, synchronous: "NORMAL" | "FULL") =>
-  withTempDir(async (dir) => {
-    const program = Effect.scoped(
-      Effect.gen(function* () {
-        const journal = yield* SqliteJournal.make({ path: path.join(dir, "journal.db"), synchronous })
-        const batches: Array<Array<JournalEntry>> = []
-        for (let i = 0; i < total; i += perTx)
-          batches.push(Array.from({ length: Math.min(perTx, total - i) }, (_, k) => entryAt(i + k)))
-        const started = performance.now()
-        for (const batch of batches) yield* journal.append(batch)
-        return total / ((performance.now() - started) / 1000)
-      })
-    )
-    return Effect.runPromise(program)
-  })
+const foldAll = (orders: ReadonlyArray<{ readonly events: ReadonlyArray<OrderEvent.OrderEvent> }>) => {
+  let filled = 0
+  for (const o of orders) {
+    const r = Order.foldLenient(o.events)
+    if (r._tag === "Success") filled += r.success.order.filled
+  }
+  return filled
+}
 
-/** Writes `total` events, then times open + loadAll + fold of every order, and the fold alone, `repeats` times. */
-const recovery = (total: number, repeats: number) =>
-  withTempDir(async (dir) => {
+/** Writes `total` events, then times open + loadAll + fold of every order side by side with the fold alone. */
+const recovery = async (total: number, blocks: number) => {
+  const dir = tempDir()
+  try {
     const file = path.join(dir, "journal.db")
     await Effect.runPromise(
       Effect.scoped(
@@ -96,88 +117,101 @@ const recovery = (total: number, repeats: number) =>
         })
       )
     )
-    const foldAll = (orders: ReadonlyArray<{ readonly events: ReadonlyArray<OrderEvent.OrderEvent> }>) => {
-      let filled = 0
-      for (const o of orders) {
-        const r = Order.foldLenient(o.events)
-        if (r._tag === "Success") filled += r.success.order.filled
-      }
-      return filled
-    }
-    const recoverMs: Array<number> = []
-    const foldMs: Array<number> = []
-    for (let r = 0; r < repeats; r++) {
-      const started = performance.now()
-      const orders = await Effect.runPromise(
-        Effect.scoped(Effect.flatMap(SqliteJournal.make({ path: file }), (j) => j.loadAll))
-      )
-      const filled = foldAll(orders)
-      recoverMs.push(performance.now() - started)
-      const foldStarted = performance.now()
-      const again = foldAll(orders)
-      foldMs.push(performance.now() - foldStarted)
+    const loadAll = () =>
+      Effect.runPromise(Effect.scoped(Effect.flatMap(SqliteJournal.make({ path: file }), (j) => j.loadAll)))
+    const check = (orders: ReadonlyArray<{ readonly events: ReadonlyArray<OrderEvent.OrderEvent> }>) => {
       const events = orders.reduce((n, o) => n + o.events.length, 0)
-      if (events !== total || again !== filled) throw new Error(`recovered ${events} of ${total} events`)
+      if (events !== total) throw new Error(`recovered ${events} of ${total} events`)
     }
-    return { recoverMs, foldMs }
-  })
-
-const median = (xs: ReadonlyArray<number>): number => {
-  const s = [...xs].sort((a, b) => a - b)
-  return s[Math.floor(s.length / 2)]!
+    const filledBy = new Set<number>()
+    let recovered: Awaited<ReturnType<typeof loadAll>> | undefined
+    let loaded: Awaited<ReturnType<typeof loadAll>> | undefined
+    const [recover, fold] = (await compare(
+      [
+        {
+          name: "recover",
+          fn: async () => {
+            recovered = await loadAll()
+            filledBy.add(foldAll(recovered))
+          },
+          afterEach: () => {
+            if (recovered !== undefined) check(recovered)
+            recovered = undefined
+          }
+        },
+        {
+          name: "fold",
+          beforeEach: async () => {
+            loaded = await loadAll()
+            check(loaded)
+          },
+          fn: () => filledBy.add(foldAll(loaded!)),
+          afterEach: () => {
+            loaded = undefined
+          }
+        }
+      ],
+      { blocks, iterationsPerBlock: 1 }
+    )) as [Timing, Timing]
+    if (filledBy.size !== 1) throw new Error("recovery and the fold alone disagree on the filled quantity")
+    return { recover, fold }
+  } finally {
+    removeDir(dir)
+  }
 }
-const spread = (xs: ReadonlyArray<number>): string =>
-  `${Math.round(Math.min(...xs)).toLocaleString("en-US")}-${Math.round(Math.max(...xs)).toLocaleString("en-US")}`
 
-/** Runs the journal benchmarks: each rate is the median of 3 runs, interleaved with what it is compared to. */
+/** Runs the journal benchmarks: each rate is the median of 3 samples, taken side by side with what it is compared to. */
 export async function run(opts: { quick: boolean }): Promise<ReadonlyArray<Metric>> {
   const n = opts.quick
     ? { single: 2_000, batched: 20_000, fullSingle: 500, fullBatched: 20_000, recover: 20_000 }
     : { single: 20_000, batched: 200_000, fullSingle: 5_000, fullBatched: 200_000, recover: 1_000_000 }
-  const repeats = 3
-  await appendRate(2_000, 100, "NORMAL") // warm-up: JIT, schema compilation
+  const blocks = 3
 
-  const runs = { single: [] as Array<number>, by100: [] as Array<number>, by1000: [] as Array<number> }
-  const full = { single: [] as Array<number>, by100: [] as Array<number> }
-  for (let r = 0; r < repeats; r++) {
-    runs.single.push(await appendRate(n.single, 1, "NORMAL"))
-    runs.by100.push(await appendRate(n.batched, 100, "NORMAL"))
-    runs.by1000.push(await appendRate(n.batched, 1000, "NORMAL"))
-    full.single.push(await appendRate(n.fullSingle, 1, "FULL"))
-    full.by100.push(await appendRate(n.fullBatched, 100, "FULL"))
-  }
-  const { recoverMs, foldMs } = await recovery(n.recover, repeats)
+  const [single, by100, by1000, fullSingle, full100] = (await compare(
+    [
+      appendTask("1 per tx, NORMAL", n.single, 1, "NORMAL"),
+      appendTask("100 per tx, NORMAL", n.batched, 100, "NORMAL"),
+      appendTask("1000 per tx, NORMAL", n.batched, 1000, "NORMAL"),
+      appendTask("1 per tx, FULL", n.fullSingle, 1, "FULL"),
+      appendTask("100 per tx, FULL", n.fullBatched, 100, "FULL")
+    ],
+    { blocks, iterationsPerBlock: 1 }
+  )) as [Timing, Timing, Timing, Timing, Timing]
+  const { recover, fold } = await recovery(n.recover, blocks)
 
-  const rate = (name: string, xs: ReadonlyArray<number>, comparedTo: string, base: ReadonlyArray<number> | null) => ({
+  const rate = (name: string, t: Timing, events: number, comparedTo: string, base: [Timing, number] | null) => ({
     name,
-    value: Math.round(median(xs)),
+    value: Math.round(medianRate(t, events)),
     unit: "events/s",
-    spread: spread(xs),
+    spread: rateSpread(t, events),
     comparedTo,
-    ratio: base === null ? null : median(xs) / median(base)
+    ratio: base === null ? null : medianRate(t, events) / medianRate(base[0], base[1])
   })
   const count = n.recover.toLocaleString("en-US")
   const seconds = (ms: number) => (ms / 1000).toFixed(2)
-  const secondsSpread = (xs: ReadonlyArray<number>) => `${seconds(Math.min(...xs))}-${seconds(Math.max(...xs))} s`
-  const recoverRates = recoverMs.map((ms) => n.recover / (ms / 1000))
-  const recoverS = median(recoverMs) / 1000
+  const secondsSpread = (t: Timing) => spreadOf(t, (ms) => ms, seconds, " s")
+  const recoverS = recover.median / 1000
   const projectedS = (recoverS * 1_000_000) / n.recover
-  const appendRate100 = median(runs.by100)
+  const appendRate100 = medianRate(by100, n.batched)
   return [
-    rate("journal append, 1 event per transaction (synchronous=NORMAL)", runs.single, "baseline", null),
+    rate("journal append, 1 event per transaction (synchronous=NORMAL)", single, n.single, "baseline", null),
     {
-      ...rate("journal.append", runs.by100, "1 event per transaction", runs.single),
+      ...rate("journal.append", by100, n.batched, "1 event per transaction", [single, n.single]),
       unit: "events/s in transactions of 100 (synchronous=NORMAL)",
       goal: ">= 20,000/s",
       met: appendRate100 >= 20_000
     },
-    rate("journal append, 1000 events per transaction (NORMAL)", runs.by1000, "1 event per transaction", runs.single),
-    rate("journal append, 1 event per transaction (synchronous=FULL)", full.single, "baseline", null),
+    rate("journal append, 1000 events per transaction (NORMAL)", by1000, n.batched, "1 event per transaction", [
+      single,
+      n.single
+    ]),
+    rate("journal append, 1 event per transaction (synchronous=FULL)", fullSingle, n.fullSingle, "baseline", null),
     rate(
       "journal append, 100 events per transaction (FULL)",
-      full.by100,
+      full100,
+      n.fullBatched,
       "1 event per transaction (FULL)",
-      full.single
+      [fullSingle, n.fullSingle]
     ),
     {
       name: "journal.recover",
@@ -187,12 +221,12 @@ export async function run(opts: { quick: boolean }): Promise<ReadonlyArray<Metri
         n.recover === 1_000_000
           ? `s to recover ${count} events (open + loadAll + fold)`
           : `s to recover ${count} events (open + loadAll + fold; 1,000,000 projected: ${projectedS.toFixed(1)} s)`,
-      spread: secondsSpread(recoverMs),
-      comparedTo: `folding the same events in memory: median ${seconds(median(foldMs))} s (${secondsSpread(foldMs)})`,
-      ratio: median(recoverMs) / median(foldMs),
+      spread: secondsSpread(recover),
+      comparedTo: `folding the same events in memory: median ${seconds(fold.median)} s (${secondsSpread(fold)})`,
+      ratio: recover.median / fold.median,
       goal: "<= 10 s",
       met: projectedS <= 10
     },
-    rate(`journal recovery rate (${count} events)`, recoverRates, "baseline", null)
+    rate(`journal recovery rate (${count} events)`, recover, n.recover, "baseline", null)
   ]
 }

@@ -3,8 +3,10 @@
  * against the raw @stoqey/ib client placing the same BAG order against the same server (goal: median ratio <= 1.15).
  * tws.throughput: orders per second the TWS simulator accepts and acknowledges from 8 concurrent raw clients (report;
  * no errors). Orders are paced below IB's 50 messages/s per client, as both clients must be.
- * The adapter and the raw client are connected to the server at the same time and place alternately (adapter, raw,
- * adapter, raw, ...), so machine noise hits both alike; the spread is the interquartile range of each.
+ * The adapter and the raw client are connected to the server at the same time; each tinybench iteration places one
+ * order and waits for its acknowledgement (order id, order and the ack's promise are made beforehand, the pacing pause
+ * comes after, both outside the timing), in blocks that alternate which of the two goes first (see stats.ts), so
+ * machine noise hits both alike. The figures are the median and p99 of the pooled samples, with the min-max spread.
  */
 import { Broker, type BrokerEvent } from "@spreads/application"
 import { ComboOrder, Price } from "@spreads/domain"
@@ -23,14 +25,15 @@ import {
 import { Context, Effect, Layer, Logger, ManagedRuntime, Result, Stream } from "effect"
 import { bullCall } from "./fixtures.ts"
 import type { Metric } from "./run.ts"
+import { compare, type Timing } from "./stats.ts"
 
 const spread = bullCall
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
-const pct = (xs: ReadonlyArray<number>, p: number) =>
-  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))]!
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms))
 
 export const run = async ({ quick }: { quick: boolean }): Promise<ReadonlyArray<Metric>> => {
-  const n = quick ? 30 : 300
+  const blocks = quick ? 3 : 10
+  const iterationsPerBlock = quick ? 10 : 30
+  const n = blocks * iterationsPerBlock
   const server = ManagedRuntime.make(
     TwsServer.layer({ port: 0 }).pipe(
       Layer.provideMerge(
@@ -48,12 +51,12 @@ export const run = async ({ quick }: { quick: boolean }): Promise<ReadonlyArray<
   const ctx = await adapter.context()
   const broker = Context.get(ctx, Broker)
   const qualified = await Effect.runPromise(broker.qualify(spread))
-  const acks = new Map<number, (t: number) => void>()
+  const acks = new Map<number, () => void>()
   const consumer = Effect.runFork(
     broker.events.pipe(
       Stream.runForEach((e: BrokerEvent) =>
         Effect.sync(() => {
-          if (e.event._tag === "Acknowledged") acks.get(e.orderId)?.(performance.now())
+          if (e.event._tag === "Acknowledged") acks.get(e.orderId)?.()
         })
       )
     )
@@ -62,9 +65,9 @@ export const run = async ({ quick }: { quick: boolean }): Promise<ReadonlyArray<
   // The raw client, same server, same BAG, connected alongside.
   const api = new IBApi({ host: "127.0.0.1", port })
   let nextId = -1
-  const rawAcks = new Map<number, (t: number) => void>()
+  const rawAcks = new Map<number, () => void>()
   api.on(EventName.nextValidId, (id: number) => (nextId = id))
-  api.on(EventName.openOrder, (id: number) => rawAcks.get(id)?.(performance.now()))
+  api.on(EventName.openOrder, (id: number) => rawAcks.get(id)?.())
   api.connect(2)
   while (nextId < 0) await sleep(5)
   const bag: IbContract = {
@@ -80,55 +83,71 @@ export const run = async ({ quick }: { quick: boolean }): Promise<ReadonlyArray<
     }))
   }
 
-  const adapterPlace = async (i: number): Promise<number> => {
-    const order = Result.getOrThrow(
-      ComboOrder.makeComboOrder({
-        spread: qualified,
-        action: "BUY",
-        quantity: 1,
-        orderType: "LIMIT",
-        limitPrice: Price.debit("0.05"),
-        orderRef: `bench-a-${i}`
-      })
-    )
-    const id = await Effect.runPromise(broker.nextOrderId)
-    const acked = new Promise<number>((resolve) => acks.set(id, resolve))
-    const t0 = performance.now()
-    await Effect.runPromise(broker.place(id, order))
-    return (await acked) - t0
-  }
-  const rawPlace = async (i: number): Promise<number> => {
-    const id = nextId++
-    const order: IbOrder = {
-      action: OrderAction.BUY,
-      totalQuantity: 1,
-      orderType: OrderType.LMT,
-      lmtPrice: 0.05,
-      transmit: true,
-      orderRef: `bench-r-${i}`,
-      tif: "DAY"
-    }
-    const acked = new Promise<number>((resolve) => rawAcks.set(id, resolve))
-    const t0 = performance.now()
-    api.placeOrder(id, bag, order)
-    return (await acked) - t0
-  }
-
-  // Warm-up (JIT, first-order paths), then alternate.
-  for (let i = 0; i < 5; i++) {
-    await adapterPlace(-1 - i)
-    await sleep(30)
-    await rawPlace(-1 - i)
-    await sleep(30)
-  }
-  const adapterLatencies: Array<number> = []
-  const rawLatencies: Array<number> = []
-  for (let i = 0; i < n; i++) {
-    adapterLatencies.push(await adapterPlace(i))
-    await sleep(30)
-    rawLatencies.push(await rawPlace(i))
-    await sleep(30)
-  }
+  // One order per iteration: beforeEach readies it (id, order, the ack's promise), fn places it and waits for the ack,
+  // afterEach paces (one order per client every ~30 ms, well below IB's 50 messages/s).
+  let seq = 0
+  let adapterNext: { id: number; order: ComboOrder.ComboOrder; acked: Promise<void> } | undefined
+  let rawNext: { id: number; order: IbOrder; acked: Promise<void> } | undefined
+  const pace = () => sleep(30)
+  const [adapterTiming, rawTiming] = (await compare(
+    [
+      {
+        name: "adapter",
+        beforeEach: async () => {
+          const order = Result.getOrThrow(
+            ComboOrder.makeComboOrder({
+              spread: qualified,
+              action: "BUY",
+              quantity: 1,
+              orderType: "LIMIT",
+              limitPrice: Price.debit("0.05"),
+              orderRef: `bench-a-${seq++}`
+            })
+          )
+          const id = await Effect.runPromise(broker.nextOrderId)
+          adapterNext = { id, order, acked: new Promise<void>((resolve) => acks.set(id, resolve)) }
+        },
+        fn: async () => {
+          const { id, order, acked } = adapterNext!
+          await Effect.runPromise(broker.place(id, order))
+          await acked
+        },
+        afterEach: () => {
+          if (adapterNext !== undefined) acks.delete(adapterNext.id)
+          adapterNext = undefined
+          return pace()
+        }
+      },
+      {
+        name: "raw @stoqey/ib",
+        beforeEach: () => {
+          const id = nextId++
+          const order: IbOrder = {
+            action: OrderAction.BUY,
+            totalQuantity: 1,
+            orderType: OrderType.LMT,
+            lmtPrice: 0.05,
+            transmit: true,
+            orderRef: `bench-r-${seq++}`,
+            tif: "DAY"
+          }
+          rawNext = { id, order, acked: new Promise<void>((resolve) => rawAcks.set(id, resolve)) }
+        },
+        fn: async () => {
+          const { id, order, acked } = rawNext!
+          api.placeOrder(id, bag, order)
+          await acked
+        },
+        afterEach: () => {
+          if (rawNext !== undefined) rawAcks.delete(rawNext.id)
+          rawNext = undefined
+          return pace()
+        }
+      }
+    ],
+    // Samples of about a millisecond: a full collection before each would time cold caches, not spare garbage.
+    { blocks, iterationsPerBlock, warmupIterations: 5, collectBetween: false }
+  )) as [Timing, Timing]
   api.disconnect()
 
   // Throughput: 8 raw clients at once.
@@ -175,26 +194,25 @@ export const run = async ({ quick }: { quick: boolean }): Promise<ReadonlyArray<
   consumer.interruptUnsafe()
   await adapter.dispose()
   await server.dispose()
-  const aMed = pct(adapterLatencies, 0.5)
-  const rMed = pct(rawLatencies, 0.5)
-  const iqr = (xs: ReadonlyArray<number>) => `${pct(xs, 0.25).toFixed(2)}-${pct(xs, 0.75).toFixed(2)} ms`
+  const aMed = adapterTiming.median
+  const rMed = rawTiming.median
   return [
     {
       name: "wire.place_ack median",
       value: aMed,
       unit: "ms",
-      spread: iqr(adapterLatencies),
-      comparedTo: `raw @stoqey/ib median ${rMed.toFixed(2)} ms (${iqr(rawLatencies)}), ${n} orders each, alternating`,
+      spread: adapterTiming.spread,
+      comparedTo: `raw @stoqey/ib median ${rMed.toFixed(2)} ms (${rawTiming.spread}), ${n} orders each, alternating blocks`,
       ratio: aMed / rMed,
       goal: "<= 1.15",
       met: aMed / rMed <= 1.15
     },
     {
       name: "wire.place_ack p99",
-      value: pct(adapterLatencies, 0.99),
+      value: adapterTiming.p99,
       unit: "ms",
-      comparedTo: `raw @stoqey/ib p99 ${pct(rawLatencies, 0.99).toFixed(2)} ms`,
-      ratio: pct(adapterLatencies, 0.99) / pct(rawLatencies, 0.99),
+      comparedTo: `raw @stoqey/ib p99 ${rawTiming.p99.toFixed(2)} ms`,
+      ratio: adapterTiming.p99 / rawTiming.p99,
       goal: "report"
     },
     {
