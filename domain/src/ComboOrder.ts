@@ -7,7 +7,7 @@ import { BigDecimal, Result, Schema } from "effect"
 import { invalid, type ValidationError } from "./Errors.ts"
 import { CENT, type Decimal, format, isOnTick, NetPrice } from "./Price.ts"
 import { OptionSpread } from "./Strategy.ts"
-import { Action, decodeField, OrderRef, Quantity, TimeInForce } from "./Values.ts"
+import { Action, decodeField, isOrderRef, isQuantity, OrderRef, Quantity, TimeInForce } from "./Values.ts"
 
 /** MARKET or LIMIT. */
 export const OrderType = Schema.Literals(["MARKET", "LIMIT"])
@@ -58,20 +58,31 @@ export interface ComboOrderInput {
  * side says who pays) on the tick grid, a MARKET order carries no price.
  */
 export const makeComboOrder = (input: ComboOrderInput): Result.Result<ComboOrder, ValidationError> => {
-  const quantity = decodeQuantity(input.quantity)
-  if (Result.isFailure(quantity)) return Result.fail(quantity.failure)
-  const orderRef = decodeOrderRef(input.orderRef)
-  if (Result.isFailure(orderRef)) return Result.fail(orderRef.failure)
+  // Valid inputs (nearly all) pass the checks directly; only a bad one goes through its decoder, for the message.
+  let quantity: Quantity
+  if (isQuantity(input.quantity)) quantity = input.quantity
+  else {
+    const decoded = decodeQuantity(input.quantity)
+    if (Result.isFailure(decoded)) return Result.fail(decoded.failure)
+    quantity = decoded.success
+  }
+  let orderRef: OrderRef
+  if (isOrderRef(input.orderRef)) orderRef = input.orderRef
+  else {
+    const decoded = decodeOrderRef(input.orderRef)
+    if (Result.isFailure(decoded)) return Result.fail(decoded.failure)
+    orderRef = decoded.success
+  }
   const bad = checkPrice(input.orderType, input.limitPrice, input.tick ?? CENT)
   if (bad) return Result.fail(bad)
   return Result.succeed({
     spread: input.spread,
     action: input.action,
-    quantity: quantity.success,
+    quantity,
     orderType: input.orderType,
     ...(input.limitPrice === undefined ? {} : { limitPrice: input.limitPrice }),
     tif: input.tif ?? "DAY",
-    orderRef: orderRef.success,
+    orderRef,
     ...(input.account === undefined ? {} : { account: input.account })
   })
 }

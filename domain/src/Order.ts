@@ -10,7 +10,14 @@ import { BigDecimal, Result } from "effect"
 import type { ComboOrder } from "./ComboOrder.ts"
 import { IllegalTransition, invalid, Overfill, type OrderError } from "./Errors.ts"
 import type { OrderEvent } from "./OrderEvent.ts"
-import { isTerminal, isWorking, type OrderStatus, type StatusEvent, transition } from "./OrderStatus.ts"
+import {
+  illegalTransition,
+  isTerminal,
+  isWorking,
+  nextStatus,
+  type OrderStatus,
+  type StatusEvent
+} from "./OrderStatus.ts"
 import { type Decimal, divide, fromSigned, type NetPrice, toSigned, ZERO } from "./Price.ts"
 import type { Action, Millis, OrderId } from "./Values.ts"
 
@@ -106,15 +113,31 @@ export const create = (e: Extract<OrderEvent, { _tag: "Created" }>): Order => ({
   version: 1
 })
 
-const move = (o: Order, on: StatusEvent, at: Millis): Result.Result<Order, IllegalTransition> => {
-  const resumeTo = o.filled > 0 ? "PartiallyFilled" : o.working
-  return Result.map(transition(o.status, on, resumeTo), (to) => {
-    // Leaving Unknown on a status report (Submitted, ...) must not hide fills already counted.
-    const status = isWorking(to) && o.filled > 0 ? "PartiallyFilled" : to
-    const working = isWorking(status) ? status : o.working
-    const done = isTerminal(status) && !isTerminal(o.status)
-    return { ...o, status, working, ...(done ? { doneAt: at } : {}) }
-  })
+// Each new order is one literal (`{ ...o, changed fields }`, no intermediate copies or Result.map closures); keys the
+// order did not have yet are then set one by one, the done time first and then the event's own, so the keys of an
+// order (and of its JSON) come in the same order however often it is rebuilt.
+type Mutable<T> = { -readonly [K in keyof T]: T[K] }
+
+/** The status a status event takes the order to, or undefined when the machine has no such edge. */
+const statusAfter = (o: Order, on: StatusEvent): OrderStatus | undefined => {
+  const to = nextStatus(o.status, on, o.filled > 0 ? "PartiallyFilled" : o.working)
+  // Leaving Unknown on a status report (Submitted, ...) must not hide fills already counted.
+  return to !== undefined && isWorking(to) && o.filled > 0 ? "PartiallyFilled" : to
+}
+
+/** The order moved to `status` at `version`, its working state and done time kept up: one new object. */
+const movedTo = (o: Order, status: OrderStatus, at: Millis, version: number): Mutable<Order> => {
+  const n: Mutable<Order> = { ...o, status, working: isWorking(status) ? status : o.working, version }
+  if (isTerminal(status) && !isTerminal(o.status)) n.doneAt = at
+  return n
+}
+
+/** The order after a status event, at `version` (the same by default; pass `o.version + 1` to bump in one go). */
+const move = (o: Order, on: StatusEvent, at: Millis, version = o.version): Result.Result<Order, IllegalTransition> => {
+  const status = statusAfter(o, on)
+  return status === undefined
+    ? Result.fail(illegalTransition(o.status, on))
+    : Result.succeed(movedTo(o, status, at, version))
 }
 
 const bump = (o: Order): Order => ({ ...o, version: o.version + 1 })
@@ -127,8 +150,53 @@ const takeCommission = (o: Order, execId: string, own: Decimal | undefined): [De
   const left = (unmatchedCommissions ?? []).filter((c) => c.execId !== execId)
   return [own ?? early.commission, left.length === 0 ? rest : { ...rest, unmatchedCommissions: left }]
 }
-const seenExec = (o: Order, execId: string) =>
-  o.fills.some((f) => f.execId === execId) || o.legFills.some((f) => f.execId === execId)
+
+type Execution = { readonly execId: string }
+
+/** Where `execId` first is in `xs`, or -1 (a plain loop: no closure per call on the fold's hottest check). */
+const positionOf = (xs: ReadonlyArray<Execution>, execId: string): number => {
+  for (let i = 0; i < xs.length; i++) if (xs[i]!.execId === execId) return i
+  return -1
+}
+
+const seenExec = (o: Order, execId: string) => positionOf(o.fills, execId) >= 0 || positionOf(o.legFills, execId) >= 0
+
+/** A new array: `xs` and then `x`. */
+const withExec = <A extends Execution>(xs: ReadonlyArray<A>, x: A): ReadonlyArray<A> => {
+  const next = xs.slice()
+  next.push(x)
+  return next
+}
+
+/** A copy of `xs` with the execution at `i` given `commission`. */
+const withCommission = <A extends Execution & { readonly commission?: Decimal }>(
+  xs: ReadonlyArray<A>,
+  i: number,
+  commission: Decimal
+): ReadonlyArray<A> => {
+  const next = xs.slice()
+  next[i] = { ...xs[i]!, commission }
+  return next
+}
+
+/**
+ * `notional + signed(price) x quantity`, the same value and representation (scale) as
+ * `BigDecimal.sum(notional, BigDecimal.multiply(toSigned(price), BigDecimal.fromBigInt(BigInt(quantity))))`, with one
+ * decimal built instead of four. Zero operands, whose results BigDecimal shares, go the library's way.
+ */
+const addNotional = (notional: Decimal, price: NetPrice, quantity: number): Decimal => {
+  const amount = price.amount
+  if (amount.value === 0n || quantity <= 0 || !Number.isSafeInteger(quantity)) {
+    return BigDecimal.sum(notional, BigDecimal.multiply(toSigned(price), BigDecimal.fromBigInt(BigInt(quantity))))
+  }
+  const product = price._tag === "Debit" ? amount.value * BigInt(quantity) : -amount.value * BigInt(quantity)
+  const scale = amount.scale
+  if (notional.value === 0n) return BigDecimal.make(product, scale)
+  if (notional.scale === scale) return BigDecimal.make(notional.value + product, scale)
+  return notional.scale > scale
+    ? BigDecimal.make(notional.value + product * 10n ** BigInt(notional.scale - scale), notional.scale)
+    : BigDecimal.make(notional.value * 10n ** BigInt(scale - notional.scale) + product, scale)
+}
 
 /**
  * Applies one event. Duplicate executions and absorbed broker events return the order with only its version bumped;
@@ -140,16 +208,16 @@ export const apply = (o: Order, e: OrderEvent): Result.Result<Order, OrderError>
       return Result.fail(
         new IllegalTransition({ from: o.status, event: "Created", message: `order ${o.orderId} already exists` })
       )
-    case "Acknowledged":
-      return Result.map(move(o, e.status, e.at), (n) => ({
-        ...n,
-        version: n.version + 1,
-        ...(e.permId === undefined || e.permId === 0 ? {} : { permId: e.permId }),
-        ...(o.acknowledgedAt === undefined ? { acknowledgedAt: e.at } : {})
-      }))
+    case "Acknowledged": {
+      const status = statusAfter(o, e.status)
+      if (status === undefined) return Result.fail(illegalTransition(o.status, e.status))
+      const n = movedTo(o, status, e.at, o.version + 1)
+      if (e.permId !== undefined && e.permId !== 0) n.permId = e.permId
+      if (o.acknowledgedAt === undefined) n.acknowledgedAt = e.at
+      return Result.succeed(n)
+    }
     case "Filled": {
       if (seenExec(o, e.execId)) return Result.succeed(bump(o))
-      const [commission, base] = takeCommission(o, e.execId, e.commission)
       if (o.filled + e.quantity > o.quantity) {
         return Result.fail(
           new Overfill({
@@ -163,80 +231,91 @@ export const apply = (o: Order, e: OrderEvent): Result.Result<Order, OrderError>
       }
       const filled = o.filled + e.quantity
       const complete = filled === o.quantity
-      return Result.map(move(base, complete ? "FullFill" : "PartialFill", e.at), (n) => ({
-        ...n,
-        version: n.version + 1,
+      const on = complete ? "FullFill" : "PartialFill"
+      const status = statusAfter(o, on)
+      if (status === undefined) return Result.fail(illegalTransition(o.status, on))
+      let commission = e.commission
+      let base = o
+      if (o.unmatchedCommissions !== undefined) [commission, base] = takeCommission(o, e.execId, e.commission)
+      const fill: Mutable<Fill> = { execId: e.execId, at: e.at, quantity: e.quantity, price: e.price }
+      if (commission !== undefined) fill.commission = commission
+      const n: Mutable<Order> = {
+        ...base,
+        status,
+        working: isWorking(status) ? status : o.working,
+        version: o.version + 1,
         filled,
-        notional: BigDecimal.sum(
-          o.notional,
-          BigDecimal.multiply(toSigned(e.price), BigDecimal.fromBigInt(BigInt(e.quantity)))
-        ),
-        fills: [
-          ...o.fills,
-          {
-            execId: e.execId,
-            at: e.at,
-            quantity: e.quantity,
-            price: e.price,
-            ...(commission === undefined ? {} : { commission })
-          }
-        ],
-        commission: commission === undefined ? o.commission : BigDecimal.sum(o.commission, commission),
-        ...(o.firstFillAt === undefined ? { firstFillAt: e.at } : {}),
-        ...(complete ? { filledAt: e.at } : {})
-      }))
+        notional: addNotional(o.notional, e.price, e.quantity),
+        fills: withExec(o.fills, fill),
+        commission: commission === undefined ? o.commission : BigDecimal.sum(o.commission, commission)
+      }
+      if (isTerminal(status) && !isTerminal(o.status)) n.doneAt = e.at
+      if (o.firstFillAt === undefined) n.firstFillAt = e.at
+      if (complete) n.filledAt = e.at
+      return Result.succeed(n)
     }
     case "LegFilled": {
       if (seenExec(o, e.execId)) return Result.succeed(bump(o))
-      const [commission, base] = takeCommission(o, e.execId, e.commission)
-      const leg: LegFill = {
+      let commission = e.commission
+      let base = o
+      if (o.unmatchedCommissions !== undefined) [commission, base] = takeCommission(o, e.execId, e.commission)
+      const leg: Mutable<LegFill> = {
         execId: e.execId,
         at: e.at,
         legIndex: e.legIndex,
         action: e.action,
         quantity: e.quantity,
-        price: e.price,
-        ...(e.conId === undefined ? {} : { conId: e.conId }),
-        ...(commission === undefined ? {} : { commission })
+        price: e.price
       }
+      if (e.conId !== undefined) leg.conId = e.conId
+      if (commission !== undefined) leg.commission = commission
       return Result.succeed({
         ...base,
-        version: base.version + 1,
-        legFills: [...o.legFills, leg],
+        version: o.version + 1,
+        legFills: withExec(o.legFills, leg),
         commission: commission === undefined ? o.commission : BigDecimal.sum(o.commission, commission)
       })
     }
     case "CommissionReported": {
       // A report for a fill that already carries its commission is a duplicate; one for an unseen fill is kept until
       // its execution arrives.
-      const fill = o.fills.find((f) => f.execId === e.execId)
-      const leg = o.legFills.find((f) => f.execId === e.execId)
-      if ((fill ?? leg) === undefined) {
+      const fill = positionOf(o.fills, e.execId)
+      const leg = positionOf(o.legFills, e.execId)
+      if (fill < 0 && leg < 0) {
         if (o.unmatchedCommissions?.some((c) => c.execId === e.execId)) return Result.succeed(bump(o))
         const early = { execId: e.execId, commission: e.commission }
-        return Result.succeed(bump({ ...o, unmatchedCommissions: [...(o.unmatchedCommissions ?? []), early] }))
+        return Result.succeed({
+          ...o,
+          unmatchedCommissions: [...(o.unmatchedCommissions ?? []), early],
+          version: o.version + 1
+        })
       }
-      if ((fill ?? leg)?.commission !== undefined) return Result.succeed(bump(o))
+      if ((fill >= 0 ? o.fills[fill] : o.legFills[leg])?.commission !== undefined) return Result.succeed(bump(o))
       return Result.succeed({
         ...o,
         version: o.version + 1,
-        fills: o.fills.map((f) => (f.execId === e.execId ? { ...f, commission: e.commission } : f)),
-        legFills: o.legFills.map((f) => (f.execId === e.execId ? { ...f, commission: e.commission } : f)),
+        fills: fill >= 0 ? withCommission(o.fills, fill, e.commission) : o.fills,
+        legFills: leg >= 0 ? withCommission(o.legFills, leg, e.commission) : o.legFills,
         commission: BigDecimal.sum(o.commission, e.commission)
       })
     }
     case "CancelRequested":
-      return Result.map(move(o, "CancelRequested", e.at), bump)
-    case "CancelRejected":
-      return Result.map(move(o, "CancelRejected", e.at), (n) =>
-        bump(
-          n.status === o.status ? n : { ...n, lastRefusal: { code: e.code, reason: e.reason, at: e.at, of: "cancel" } }
-        )
-      )
-    case "Cancelled":
-      return Result.map(move(o, e.api && o.acknowledgedAt === undefined ? "ApiCancelled" : "Cancelled", e.at), (n) =>
-        bump(n.status === o.status ? n : { ...n, cancelReason: e.reason })
-      )
+      return move(o, "CancelRequested", e.at, o.version + 1)
+    case "CancelRejected": {
+      const status = statusAfter(o, "CancelRejected")
+      if (status === undefined) return Result.fail(illegalTransition(o.status, "CancelRejected"))
+      const n = movedTo(o, status, e.at, o.version + 1)
+      if (status !== o.status) n.lastRefusal = { code: e.code, reason: e.reason, at: e.at, of: "cancel" }
+      return Result.succeed(n)
+    }
+    case "Cancelled": {
+      const on = e.api && o.acknowledgedAt === undefined ? "ApiCancelled" : "Cancelled"
+      const status = statusAfter(o, on)
+      if (status === undefined) return Result.fail(illegalTransition(o.status, on))
+      const n = movedTo(o, status, e.at, o.version + 1)
+      if (status !== o.status) n.cancelReason = e.reason
+      return Result.succeed(n)
+    }
     case "ModifyRequested": {
       if (e.quantity !== undefined && e.quantity < o.filled) {
         return Result.fail(invalid("quantity", `cannot reduce to ${e.quantity}: ${o.filled} already filled`))
@@ -244,14 +323,14 @@ export const apply = (o: Order, e: OrderEvent): Result.Result<Order, OrderError>
       if (e.limitPrice !== undefined && o.combo.orderType === "MARKET") {
         return Result.fail(invalid("limitPrice", "a MARKET order has no price to modify"))
       }
-      return Result.map(move(o, "ModifyRequested", e.at), (n) => ({
-        ...n,
-        version: n.version + 1,
-        pendingModify: {
-          ...(e.limitPrice === undefined ? {} : { limitPrice: e.limitPrice }),
-          ...(e.quantity === undefined ? {} : { quantity: e.quantity })
-        }
-      }))
+      const status = statusAfter(o, "ModifyRequested")
+      if (status === undefined) return Result.fail(illegalTransition(o.status, "ModifyRequested"))
+      const n = movedTo(o, status, e.at, o.version + 1)
+      const pendingModify: Mutable<NonNullable<Order["pendingModify"]>> = {}
+      if (e.limitPrice !== undefined) pendingModify.limitPrice = e.limitPrice
+      if (e.quantity !== undefined) pendingModify.quantity = e.quantity
+      n.pendingModify = pendingModify
+      return Result.succeed(n)
     }
     case "Modified": {
       // The new terms apply while a modify is pending: in PendingReplace, and also when a cancel went out meanwhile
@@ -280,14 +359,21 @@ export const apply = (o: Order, e: OrderEvent): Result.Result<Order, OrderError>
         return bump({ ...rest, lastRefusal: { code: e.code, reason: e.reason, at: e.at, of: "modify" } })
       })
     case "Rejected":
-    case "Inactive":
-      return Result.map(move(o, e._tag, e.at), (n) =>
-        bump(n.status === o.status ? n : { ...n, rejection: { code: e.code, reason: e.reason, at: e.at } })
-      )
+    case "Inactive": {
+      const status = statusAfter(o, e._tag)
+      if (status === undefined) return Result.fail(illegalTransition(o.status, e._tag))
+      const n = movedTo(o, status, e.at, o.version + 1)
+      if (status !== o.status) n.rejection = { code: e.code, reason: e.reason, at: e.at }
+      return Result.succeed(n)
+    }
     case "Warning":
-      return Result.succeed(bump({ ...o, warnings: [...o.warnings, { code: e.code, reason: e.message, at: e.at }] }))
+      return Result.succeed({
+        ...o,
+        warnings: [...o.warnings, { code: e.code, reason: e.message, at: e.at }],
+        version: o.version + 1
+      })
     case "ContactLost":
-      return Result.map(move(o, "ContactLost", e.at), bump)
+      return move(o, "ContactLost", e.at, o.version + 1)
     case "Reconciled": {
       // The broker's truth replaces ours for an order that is not already final; fills arrive as their own events.
       // IB reports a working order with fills as Submitted: the fills we hold decide that it is PartiallyFilled.

@@ -202,14 +202,22 @@ export const transition = (
   on: StatusEvent,
   resumeTo: OrderStatus
 ): Result.Result<OrderStatus, IllegalTransition> => {
-  const found = edge(from, on)
-  if (found === undefined) {
-    return Result.fail(
-      new IllegalTransition({ from, event: on, message: `an order that is ${from} cannot take ${describeEvent(on)}` })
-    )
-  }
-  return Result.succeed(found.to === "same" ? from : found.to === "resume" ? resumeTo : found.to)
+  const to = nextStatus(from, on, resumeTo)
+  return to === undefined ? Result.fail(illegalTransition(from, on)) : Result.succeed(to)
 }
+
+/**
+ * {@link transition} without the Result, for hot paths: the new status, or undefined when the table has no such edge
+ * (then {@link illegalTransition} is the error `transition` reports).
+ */
+export const nextStatus = (from: OrderStatus, on: StatusEvent, resumeTo: OrderStatus): OrderStatus | undefined => {
+  const found = edge(from, on)
+  return found === undefined ? undefined : found.to === "same" ? from : found.to === "resume" ? resumeTo : found.to
+}
+
+/** The IllegalTransition {@link transition} reports for a `(from, on)` pair the table does not list. */
+export const illegalTransition = (from: OrderStatus, on: StatusEvent): IllegalTransition =>
+  new IllegalTransition({ from, event: on, message: `an order that is ${from} cannot take ${describeEvent(on)}` })
 
 const describeEvent = (on: StatusEvent): string =>
   on === "CancelRequested" ? "a cancel request" : on === "ModifyRequested" ? "a modify request" : `the event ${on}`

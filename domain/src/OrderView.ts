@@ -6,7 +6,7 @@
 import { Schema } from "effect"
 import { dateOfEpochDay } from "./Contract.ts"
 import { averageFillPrice, type Order, remaining } from "./Order.ts"
-import { format, type NetPrice } from "./Price.ts"
+import { format, formatScaled, type NetPrice } from "./Price.ts"
 
 /** A price as shown: amount and side. */
 export const PriceView = Schema.Struct({ amount: Schema.String, side: Schema.Literals(["debit", "credit"]) })
@@ -59,7 +59,6 @@ export const priceView = (p: NetPrice): PriceView => ({
 
 /** Builds the view of an order. */
 export const toView = (o: Order): OrderView => {
-  const avg = averageFillPrice(o)
   return {
     id: o.orderId,
     orderRef: o.combo.orderRef,
@@ -74,30 +73,74 @@ export const toView = (o: Order): OrderView => {
     status: o.status,
     filled: o.filled,
     remaining: remaining(o),
-    avgFillPrice: avg === undefined ? null : priceView(avg),
+    avgFillPrice: o.filled === 0 ? null : averageView(o),
     commission: format(o.commission),
     submittedAt: isoTime(o.submittedAt),
     filledAt: o.filledAt === undefined ? null : isoTime(o.filledAt),
-    legs: o.combo.spread.legs.map((l) => ({
-      right: l.contract.right,
-      strike: format(l.contract.strike),
-      expiry: l.contract.expiry,
-      action: l.action,
-      ratio: l.ratio,
-      ...(l.contract.conId === undefined ? {} : { conId: l.contract.conId })
-    })),
+    legs: o.combo.spread.legs.map((l) => {
+      const leg: { -readonly [K in keyof LegView]: LegView[K] } = {
+        right: l.contract.right,
+        strike: format(l.contract.strike),
+        expiry: l.contract.expiry,
+        action: l.action,
+        ratio: l.ratio
+      }
+      if (l.contract.conId !== undefined) leg.conId = l.contract.conId
+      return leg
+    }),
     rejection: o.rejection === undefined ? null : { code: o.rejection.code, reason: o.rejection.reason },
     warnings: o.warnings.map((w) => ({ code: w.code, message: w.reason }))
   }
+}
+
+/**
+ * The average fill price as shown, as {@link averageFillPrice} gives it. When the fills divide evenly (an exact
+ * quotient within the 10 places `averageFillPrice` rounds to, which it then leaves alone) the text comes straight from
+ * the quotient's digits; otherwise from `averageFillPrice` itself.
+ */
+const averageView = (o: Order): PriceView => {
+  const notional = o.notional
+  const filled = BigInt(o.filled)
+  if (notional.scale <= 10 && notional.value % filled === 0n) {
+    const quotient = notional.value / filled
+    return quotient < 0n
+      ? { amount: formatScaled(-quotient, notional.scale), side: "credit" }
+      : { amount: formatScaled(quotient, notional.scale), side: "debit" }
+  }
+  return priceView(averageFillPrice(o)!)
+}
+
+/** Two and three digits of the whole numbers below 100 and 1000, as `padStart` writes them. */
+const TWO = Array.from({ length: 100 }, (_, i) => String(i).padStart(2, "0"))
+const THREE = Array.from({ length: 1000 }, (_, i) => String(i).padStart(3, "0"))
+
+// `YYYY-MM-DDT` of the days shown lately: the times of one order, or of one session's orders, share a few days.
+const dates = new Map<number, string>()
+const dateOf = (day: number): string => {
+  let date = dates.get(day)
+  if (date === undefined) {
+    if (dates.size >= 64) dates.clear()
+    date = `${dateOfEpochDay(day)}T`
+    dates.set(day, date)
+  }
+  return date
 }
 
 /** Epoch milliseconds as `YYYY-MM-DDTHH:MM:SS.sssZ`, by arithmetic (the domain reads no clock). */
 export const isoTime = (ms: number): string => {
   const days = Math.floor(ms / 86_400_000)
   const rest = ms - days * 86_400_000
+  if (Number.isInteger(rest) && rest >= 0 && rest < 86_400_000) {
+    // Whole milliseconds into the day (all but absurd inputs): small-integer arithmetic and digits from the tables.
+    const secs = (rest / 1000) | 0
+    const h = (secs / 3600) | 0
+    const inHour = secs - h * 3600
+    const mi = (inHour / 60) | 0
+    return `${dateOf(days)}${TWO[h]}:${TWO[mi]}:${TWO[inHour - mi * 60]}.${THREE[rest - secs * 1000]}Z`
+  }
   const p = (n: number, w = 2) => String(n).padStart(w, "0")
   const h = Math.floor(rest / 3_600_000)
   const mi = Math.floor((rest % 3_600_000) / 60_000)
   const s = Math.floor((rest % 60_000) / 1000)
-  return `${dateOfEpochDay(days)}T${p(h)}:${p(mi)}:${p(s)}.${p(rest % 1000, 3)}Z`
+  return `${dateOf(days)}${p(h)}:${p(mi)}:${p(s)}.${p(rest % 1000, 3)}Z`
 }

@@ -56,7 +56,38 @@ export const dec = (text: string | number): Decimal => {
 }
 
 /** Plain text of a decimal, at least `minScale` decimal places (2 by default): `2.85`, `-0.40`, `150.00`. */
-export const format = (d: Decimal, minScale = 2): string => {
+export const format = (d: Decimal, minScale = 2): string =>
+  Number.isSafeInteger(minScale) ? formatScaled(d.value, d.scale, minScale) : formatNormalized(d, minScale)
+
+/**
+ * {@link format} of the decimal `value` x 10^-`scale` (`minScale` a whole number), from its digits: trailing zeros
+ * beyond `minScale` dropped, zeros added up to it. No normalized copy and no power of ten are built (this sits under
+ * every price shown).
+ */
+export const formatScaled = (value: bigint, scale: number, minScale = 2): string => {
+  const min = minScale > 0 ? minScale : 0
+  const negative = value < 0n
+  let digits = value === 0n ? "0" : (negative ? -value : value).toString()
+  let places = value === 0n ? 0 : scale
+  if (places > min) {
+    let end = digits.length
+    while (places > min && digits.charCodeAt(end - 1) === 48) {
+      end--
+      places--
+    }
+    if (end < digits.length) digits = digits.slice(0, end)
+  }
+  if (places < min) {
+    digits += "0".repeat(min - places)
+    places = min
+  }
+  if (digits.length <= places) digits = digits.padStart(places + 1, "0")
+  const whole = places === 0 ? digits : `${digits.slice(0, -places)}.${digits.slice(-places)}`
+  return negative ? `-${whole}` : whole
+}
+
+// The general form, for a `minScale` that is not a whole number (for NaN, Infinity or a fraction, BigInt throws).
+const formatNormalized = (d: Decimal, minScale: number): string => {
   const n = BigDecimal.normalize(d)
   const scale = Math.max(n.scale, minScale, 0)
   const value = n.value * 10n ** BigInt(scale - n.scale)
@@ -66,8 +97,14 @@ export const format = (d: Decimal, minScale = 2): string => {
 }
 
 /** True when `price` is a whole multiple of `tick`. */
-export const isOnTick = (price: Decimal, tick: Decimal): boolean =>
-  BigDecimal.isZero(tick) || BigDecimal.remainderUnsafe(price, tick).value === 0n
+export const isOnTick = (price: Decimal, tick: Decimal): boolean => {
+  // BigDecimal.remainderUnsafe's arithmetic (both at the larger scale), without building the decimals.
+  if (tick.value === 0n) return true
+  if (price.scale === tick.scale) return price.value % tick.value === 0n
+  return price.scale > tick.scale
+    ? price.value % (tick.value * 10n ** BigInt(price.scale - tick.scale)) === 0n
+    : (price.value * 10n ** BigInt(tick.scale - price.scale)) % tick.value === 0n
+}
 
 /** Divides exactly when possible, else rounds half-even at `scale` places (10 by default). */
 export const divide = (a: Decimal, b: Decimal, scale = 10): Decimal => {

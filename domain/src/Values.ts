@@ -40,19 +40,25 @@ export const TimeInForce = Schema.Literals(["DAY", "GTC"])
 /** @see {@link TimeInForce} */
 export type TimeInForce = typeof TimeInForce.Type
 
+// The checks of Quantity and OrderRef, shared by their schemas and the guards below (which cannot be used here: their
+// types name the schemas').
+const quantityOk = (n: number): boolean => Number.isInteger(n) && n > 0 && n <= 1_000_000
+const orderRefOk = (s: string): boolean => /^[\x21-\x7e]{1,64}$/.test(s)
+
 /** Number of contracts (or combo units): a positive integer, at most 1,000,000. */
 export const Quantity = Schema.Number.pipe(
   Schema.check(
     filter((n: number) =>
-      Number.isInteger(n) && n > 0 && n <= 1_000_000
-        ? true
-        : `expected a positive whole number of contracts (1 to 1000000), got ${n}`
+      quantityOk(n) ? true : `expected a positive whole number of contracts (1 to 1000000), got ${n}`
     )
   ),
   Schema.brand("Quantity")
 )
 /** @see {@link Quantity} */
 export type Quantity = typeof Quantity.Type
+
+/** The {@link Quantity} check alone, without a decoder: true when `n` decodes as a Quantity. */
+export const isQuantity = (n: unknown): n is Quantity => typeof n === "number" && quantityOk(n)
 
 /** IB order id: a positive 31-bit integer, unique per client across sessions. */
 export const OrderId = Schema.Number.pipe(
@@ -73,15 +79,16 @@ export type OrderId = typeof OrderId.Type
 export const OrderRef = Schema.String.pipe(
   Schema.check(
     filter((s: string) =>
-      /^[\x21-\x7e]{1,64}$/.test(s)
-        ? true
-        : `expected 1-64 printable characters without spaces, got ${JSON.stringify(s.slice(0, 80))}`
+      orderRefOk(s) ? true : `expected 1-64 printable characters without spaces, got ${JSON.stringify(s.slice(0, 80))}`
     )
   ),
   Schema.brand("OrderRef")
 )
 /** @see {@link OrderRef} */
 export type OrderRef = typeof OrderRef.Type
+
+/** The {@link OrderRef} check alone, without a decoder: true when `s` decodes as an OrderRef. */
+export const isOrderRef = (s: unknown): s is OrderRef => typeof s === "string" && orderRefOk(s)
 
 /** An execution id as IB assigns it; unique per fill, so duplicates can be dropped. */
 export const ExecId = Schema.String.pipe(
