@@ -27,6 +27,7 @@ import { BrokerError, type ConnectionState } from "@spreads/application"
 import { EventName, IBApi } from "@stoqey/ib"
 import { Deferred, Duration, Effect, Exit, Option, PubSub, Queue, Scope, Stream, SubscriptionRef } from "effect"
 import * as IbConfig from "./IbConfig.ts"
+import { decodeHot } from "./HotMessages.ts"
 import { attach, type IbEvent } from "./IbEvent.ts"
 import { masker } from "./Masking.ts"
 import * as OrderIds from "./OrderIds.ts"
@@ -114,6 +115,48 @@ interface SocketLike {
   useV100Plus: boolean
   _v100MessageBuffer: Buffer
   client?: { destroy(): void }
+  readonly serverVersion?: number
+  readonly dataFragment?: string
+  readonly neverReceived?: boolean
+  readonly waitingAsync?: boolean
+}
+
+interface ControllerLike {
+  readonly socket?: SocketLike
+  readonly decoder?: { readonly dataQueue?: ReadonlyArray<unknown> }
+  emitEvent?: (name: string, ...args: ReadonlyArray<unknown>) => void
+}
+
+/**
+ * Hands a message the library would decode to its events (see HotMessages), when the library's own reader is idle
+ * and nothing is waiting in its queue (so no message overtakes another); false when the library must read it.
+ */
+const readHot = (api: IBApi, controller: ControllerLike, socket: SocketLike, message: string): boolean => {
+  const queue = controller.decoder?.dataQueue
+  const emitEvent = controller.emitEvent
+  if (emitEvent === undefined || queue === undefined || queue.length !== 0) return false
+  if (socket.neverReceived !== false || socket.dataFragment !== "" || socket.waitingAsync !== false) return false
+  // Cheap first look: ORDER_STATUS is "3\0...", EXECUTION_DATA "11\0...".
+  const c0 = message.charCodeAt(0)
+  if (!((c0 === 51 && message.charCodeAt(1) === 0) || (c0 === 49 && message.startsWith("11\0")))) return false
+  const fields = message.split("\0")
+  if (fields.pop() !== "") return false
+  const hot = decodeHot(fields, socket.serverVersion ?? 0)
+  if (hot === undefined) return false
+  // As the library does: first the raw message (its `received` event), then the decoded one.
+  try {
+    emitEvent.call(controller, EventName.received, fields, message)
+    emitEvent.call(controller, hot.name, ...hot.args)
+  } catch (e) {
+    const text = e instanceof Error ? `${e.name}: ${e.message}` : String(e)
+    ;(api as unknown as Emitter).emit(
+      EventName.error,
+      new Error(`Decoding error: a message from the server could not be read (${text}); it was skipped`),
+      DECODE_ERROR,
+      -1
+    )
+  }
+  return true
 }
 
 /**
@@ -123,8 +166,15 @@ interface SocketLike {
  * reported through `bad` (with the length) and nothing more is read from that socket.
  */
 const guardFrames = (api: IBApi, bad: (length: number, socket: SocketLike) => void): void => {
-  const socket = (api as unknown as { controller?: { socket?: SocketLike } }).controller?.socket
-  if (socket === undefined || typeof socket.onData !== "function" || typeof socket.onMessage !== "function") return
+  const controller = (api as unknown as { controller?: ControllerLike }).controller
+  const socket = controller?.socket
+  if (
+    controller === undefined ||
+    socket === undefined ||
+    typeof socket.onData !== "function" ||
+    typeof socket.onMessage !== "function"
+  )
+    return
   const original = socket.onData.bind(socket)
   let broken = false
   socket.onData = (data: Buffer) => {
@@ -145,7 +195,7 @@ const guardFrames = (api: IBApi, bad: (length: number, socket: SocketLike) => vo
         if (buffer.length - offset - 4 < length) break
         const message = buffer.toString("utf8", offset + 4, offset + 4 + length)
         offset += 4 + length
-        socket.onMessage(message)
+        if (!readHot(api, controller, socket, message)) socket.onMessage(message)
       }
     } finally {
       socket._v100MessageBuffer = offset >= buffer.length ? Buffer.alloc(0) : buffer.subarray(offset)

@@ -7,6 +7,7 @@
  */
 export * as ComboBuilder from "./ComboBuilder.ts"
 export * as Executions from "./Executions.ts"
+export * as HotMessages from "./HotMessages.ts"
 export * as IbBroker from "./IbBroker.ts"
 export * as IbConfig from "./IbConfig.ts"
 export * as IbConnection from "./IbConnection.ts"
