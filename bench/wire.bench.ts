@@ -31,8 +31,9 @@ const spread = bullCall
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms))
 
 export const run = async ({ quick }: { quick: boolean }): Promise<ReadonlyArray<Metric>> => {
-  const blocks = quick ? 3 : 10
-  const iterationsPerBlock = quick ? 10 : 30
+  // Short blocks, so the two alternate every few orders: noise that lasts a second hits both alike.
+  const blocks = quick ? 6 : 60
+  const iterationsPerBlock = 5
   const n = blocks * iterationsPerBlock
   const server = ManagedRuntime.make(
     TwsServer.layer({ port: 0 }).pipe(

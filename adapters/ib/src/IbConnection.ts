@@ -11,6 +11,10 @@
  * - Frame lengths are checked before @stoqey/ib reads them (its reader loops forever on a negative length): a length
  *   below 0 or above IB's 0xFFFFFF limit is reported as a protocol error (505, in {@link IbConnection.protocolErrors})
  *   and the socket is dropped, so the normal reconnect takes over.
+ * - ORDER_STATUS and EXECUTION_DATA, the messages that come by the thousand while orders trade, are read by this
+ *   adapter (HotMessages) exactly as the library reads them and emitted through the library's own `emitEvent`, when
+ *   the library has nothing queued; every other message, and any of these it does not read completely, goes to the
+ *   library's decoder.
  * - Account ids in IB's own texts (errors, notices) are masked before anything else sees them (Masking).
  * - State: Connecting -> Connected; 1100 -> Degraded; 1101/1102 -> Connected and a `ReconcileNeeded` event; socket
  *   loss -> Disconnected, then Connecting again after the reconnect schedule's delay, with the same client id, then a
