@@ -37,6 +37,13 @@ export const ComboOrder = Schema.Struct({
 export type ComboOrder = typeof ComboOrder.Type
 
 const decodeQuantity = decodeField(Quantity, "quantity")
+
+/** A valid input (nearly all of them) passes its check directly; only a bad one goes through the decoder, for the message. */
+const checked = <A>(
+  value: unknown,
+  is: (value: unknown) => value is A,
+  decode: (value: unknown) => Result.Result<A, ValidationError>
+): Result.Result<A, ValidationError> => (is(value) ? Result.succeed(value) : decode(value))
 const decodeOrderRef = decodeField(OrderRef, "orderRef")
 
 /** Raw inputs to {@link makeComboOrder}; quantity and orderRef are decoded here. */
@@ -58,31 +65,20 @@ export interface ComboOrderInput {
  * side says who pays) on the tick grid, a MARKET order carries no price.
  */
 export const makeComboOrder = (input: ComboOrderInput): Result.Result<ComboOrder, ValidationError> => {
-  // Valid inputs (nearly all) pass the checks directly; only a bad one goes through its decoder, for the message.
-  let quantity: Quantity
-  if (isQuantity(input.quantity)) quantity = input.quantity
-  else {
-    const decoded = decodeQuantity(input.quantity)
-    if (Result.isFailure(decoded)) return Result.fail(decoded.failure)
-    quantity = decoded.success
-  }
-  let orderRef: OrderRef
-  if (isOrderRef(input.orderRef)) orderRef = input.orderRef
-  else {
-    const decoded = decodeOrderRef(input.orderRef)
-    if (Result.isFailure(decoded)) return Result.fail(decoded.failure)
-    orderRef = decoded.success
-  }
+  const quantity = checked(input.quantity, isQuantity, decodeQuantity)
+  if (Result.isFailure(quantity)) return Result.fail(quantity.failure)
+  const orderRef = checked(input.orderRef, isOrderRef, decodeOrderRef)
+  if (Result.isFailure(orderRef)) return Result.fail(orderRef.failure)
   const bad = checkPrice(input.orderType, input.limitPrice, input.tick ?? CENT)
   if (bad) return Result.fail(bad)
   return Result.succeed({
     spread: input.spread,
     action: input.action,
-    quantity,
+    quantity: quantity.success,
     orderType: input.orderType,
     ...(input.limitPrice === undefined ? {} : { limitPrice: input.limitPrice }),
     tif: input.tif ?? "DAY",
-    orderRef,
+    orderRef: orderRef.success,
     ...(input.account === undefined ? {} : { account: input.account })
   })
 }
