@@ -92,16 +92,17 @@ const MAX_ID_SKIPS = 100_000
  * are taken until one is above every journaled id; a broker that does not get there fails before anything is sent.
  */
 const freshOrderId = (broker: Broker["Service"], journal: OrderJournal["Service"]) =>
-  Effect.gen(function* () {
-    const highest = yield* journal.highestOrderId
-    for (let i = 0; i < MAX_ID_SKIPS; i++) {
-      const id = yield* broker.nextOrderId
-      if (id > highest) return id
-    }
-    return yield* new BrokerError({
-      reason: "Unavailable",
-      message: `the broker keeps handing out order ids the journal already used (up to ${highest}); nothing was sent. Check that this journal belongs to this account`
-    })
+  Effect.flatMap(journal.highestOrderId, (highest) => {
+    const take = (skipped: number): Effect.Effect<number, BrokerError> =>
+      skipped >= MAX_ID_SKIPS
+        ? Effect.fail(
+            new BrokerError({
+              reason: "Unavailable",
+              message: `the broker keeps handing out order ids the journal already used (up to ${highest}); nothing was sent. Check that this journal belongs to this account`
+            })
+          )
+        : Effect.flatMap(broker.nextOrderId, (id) => (id > highest ? Effect.succeed(id) : take(skipped + 1)))
+    return take(0)
   })
 
 /**
