@@ -21,7 +21,8 @@ import {
   type BrokerExecution,
   type BrokerOrderSnapshot,
   MarketData,
-  OrderJournal
+  OrderJournal,
+  traced
 } from "@spreads/application"
 import type { ComboOrder, ValidationError } from "@spreads/domain"
 import {
@@ -318,39 +319,45 @@ export const make = (config: IbConfig.IbConfig): Effect.Effect<IbAdapter, Broker
         return { combo, ...built.success }
       })
 
-    const place = Effect.fn("IbBroker.place")(function* (orderId: number, order: ComboOrder.ComboOrder) {
-      const { combo, contract, order: ibOrder } = yield* build(order)
-      reducer.placed(orderId, combo)
-      yield* connection.orderIds
-        .submit(
-          orderId,
-          connection.send(`the order ${orderId}`, (api) => {
+    const place = traced("IbBroker.place")(
+      Effect.fnUntraced(function* (orderId: number, order: ComboOrder.ComboOrder) {
+        const { combo, contract, order: ibOrder } = yield* build(order)
+        reducer.placed(orderId, combo)
+        yield* connection.orderIds
+          .submit(
+            orderId,
+            connection.send(`the order ${orderId}`, (api) => {
+              reducer.sent(orderId)
+              api.placeOrder(orderId, contract, ibOrder)
+            })
+          )
+          .pipe(Effect.tapError(() => Effect.sync(() => reducer.notSent(orderId, "new"))))
+      })
+    )
+
+    const modify = traced("IbBroker.modify")(
+      Effect.fnUntraced(function* (orderId: number, order: ComboOrder.ComboOrder) {
+        const { combo, contract, order: ibOrder } = yield* build(order)
+        // IB matches a modify to the order by id AND contract: send back exactly what it echoed (else 105).
+        const echoed = reducer.get(orderId)?.contract ?? contract
+        reducer.modifying(orderId, combo)
+        yield* connection
+          .send(`the modify of order ${orderId}`, (api) => {
             reducer.sent(orderId)
-            api.placeOrder(orderId, contract, ibOrder)
+            api.placeOrder(orderId, echoed, ibOrder)
           })
-        )
-        .pipe(Effect.tapError(() => Effect.sync(() => reducer.notSent(orderId, "new"))))
-    })
+          .pipe(Effect.tapError(() => Effect.sync(() => reducer.notSent(orderId, "modify"))))
+      })
+    )
 
-    const modify = Effect.fn("IbBroker.modify")(function* (orderId: number, order: ComboOrder.ComboOrder) {
-      const { combo, contract, order: ibOrder } = yield* build(order)
-      // IB matches a modify to the order by id AND contract: send back exactly what it echoed (else 105).
-      const echoed = reducer.get(orderId)?.contract ?? contract
-      reducer.modifying(orderId, combo)
-      yield* connection
-        .send(`the modify of order ${orderId}`, (api) => {
-          reducer.sent(orderId)
-          api.placeOrder(orderId, echoed, ibOrder)
-        })
-        .pipe(Effect.tapError(() => Effect.sync(() => reducer.notSent(orderId, "modify"))))
-    })
-
-    const cancel = Effect.fn("IbBroker.cancel")(function* (orderId: number) {
-      reducer.cancelling(orderId)
-      yield* connection
-        .send(`the cancel of order ${orderId}`, (api) => api.cancelOrder(orderId))
-        .pipe(Effect.tapError(() => Effect.sync(() => reducer.notSent(orderId, "cancel"))))
-    })
+    const cancel = traced("IbBroker.cancel")(
+      Effect.fnUntraced(function* (orderId: number) {
+        reducer.cancelling(orderId)
+        yield* connection
+          .send(`the cancel of order ${orderId}`, (api) => api.cancelOrder(orderId))
+          .pipe(Effect.tapError(() => Effect.sync(() => reducer.notSent(orderId, "cancel"))))
+      })
+    )
 
     const cancelAll = Effect.gen(function* () {
       const live = reducer.liveOrders()
@@ -360,29 +367,31 @@ export const make = (config: IbConfig.IbConfig): Effect.Effect<IbAdapter, Broker
         .pipe(Effect.tapError(() => Effect.sync(() => live.forEach((id) => reducer.notSent(id, "cancel")))))
     }).pipe(Effect.withSpan("IbBroker.cancelAll"))
 
-    const whatIf = Effect.fn("IbBroker.whatIf")(function* (order: ComboOrder.ComboOrder) {
-      const { contract, order: ibOrder } = yield* build(order, true)
-      const orderId = yield* connection.orderIds.allocate
-      reducer.whatIf(orderId)
-      return yield* Requests.run(connection, {
-        what: `the what-if preview (order id ${orderId})`,
-        errorsFor: orderId,
-        wrapSend: (send) => connection.orderIds.submit(orderId, send),
-        send: (api) => api.placeOrder(orderId, contract, ibOrder),
-        handler: () => (event) => {
-          if (event._tag !== "OpenOrder" || event.orderId !== orderId) return Requests.next
-          const s = event.orderState
-          const text = (n: number | undefined) => (n === undefined || !Number.isFinite(n) ? "" : String(n))
-          return Requests.done({
-            initMarginChange: text(s.initMarginChange),
-            maintMarginChange: text(s.maintMarginChange),
-            equityWithLoanAfter: text(s.equityWithLoanAfter),
-            commission: text(s.commission),
-            currency: s.commissionCurrency ?? contract.currency ?? "USD"
-          })
-        }
+    const whatIf = traced("IbBroker.whatIf")(
+      Effect.fnUntraced(function* (order: ComboOrder.ComboOrder) {
+        const { contract, order: ibOrder } = yield* build(order, true)
+        const orderId = yield* connection.orderIds.allocate
+        reducer.whatIf(orderId)
+        return yield* Requests.run(connection, {
+          what: `the what-if preview (order id ${orderId})`,
+          errorsFor: orderId,
+          wrapSend: (send) => connection.orderIds.submit(orderId, send),
+          send: (api) => api.placeOrder(orderId, contract, ibOrder),
+          handler: () => (event) => {
+            if (event._tag !== "OpenOrder" || event.orderId !== orderId) return Requests.next
+            const s = event.orderState
+            const text = (n: number | undefined) => (n === undefined || !Number.isFinite(n) ? "" : String(n))
+            return Requests.done({
+              initMarginChange: text(s.initMarginChange),
+              maintMarginChange: text(s.maintMarginChange),
+              equityWithLoanAfter: text(s.equityWithLoanAfter),
+              commission: text(s.commission),
+              currency: s.commissionCurrency ?? contract.currency ?? "USD"
+            })
+          }
+        })
       })
-    })
+    )
 
     const broker = Broker.of({
       connectionState: SubscriptionRef.get(connection.state),

@@ -6,7 +6,7 @@
  * `get` returns the same way. A stored value that is not valid JSON is reported as `Corrupt`, naming its key.
  * @module
  */
-import { JournalError, OrderJournal } from "@spreads/application"
+import { JournalError, OrderJournal, traced } from "@spreads/application"
 import { Clock, Context, Effect, Layer, Option, Result, Schema, type Scope } from "effect"
 import * as JournalDatabase from "./JournalDatabase.ts"
 import * as SqliteJournal from "./SqliteJournal.ts"
@@ -53,15 +53,17 @@ export const fromDatabase = (db: JournalDatabase.Database): SimStateStore["Servi
     })
   }
 
-  const putAll = Effect.fn("SimStateStore.putAll")(function* (entries: ReadonlyArray<readonly [string, Schema.Json]>) {
-    const now = yield* Clock.currentTimeMillis
-    yield* db.run(`store the simulator's state in`, () => {
-      const rows = entries.map(([key, value]) => [key, encode(key, value)] as const)
-      db.transaction(() => {
-        for (const [key, text] of rows) db.statement(sql.put).run(key, text, now)
+  const putAll = traced("SimStateStore.putAll")(
+    Effect.fnUntraced(function* (entries: ReadonlyArray<readonly [string, Schema.Json]>) {
+      const now = yield* Clock.currentTimeMillis
+      yield* db.run(`store the simulator's state in`, () => {
+        const rows = entries.map(([key, value]) => [key, encode(key, value)] as const)
+        db.transaction(() => {
+          for (const [key, text] of rows) db.statement(sql.put).run(key, text, now)
+        })
       })
     })
-  })
+  )
 
   return SimStateStore.of({
     get: (key) =>

@@ -8,7 +8,7 @@
  *   journal does. That is the last guard of exactly-once submission.
  * @module
  */
-import { JournalError, type JournaledOrder, type JournalEntry, OrderJournal } from "@spreads/application"
+import { JournalError, type JournaledOrder, type JournalEntry, OrderJournal, traced } from "@spreads/application"
 import { OrderEvent } from "@spreads/domain"
 import type { SQLInputValue, SQLOutputValue, StatementSync } from "node:sqlite"
 import { Clock, Effect, Layer, Result, Schema, type Scope } from "effect"
@@ -305,38 +305,40 @@ export function fromDatabase(db: JournalDatabase.Database): SqliteJournal {
       (a, b) => a.orderId - b.orderId
     )
 
-  const append = Effect.fn("SqliteJournal.append")(function* (entries: ReadonlyArray<JournalEntry>) {
-    if (entries.length === 0) return
-    const now = yield* Clock.currentTimeMillis
-    yield* db.run(`append ${plural(entries.length, "event")} to`, () => {
-      const rows = encode(entries)
-      db.transaction(() => write(rows, now))
+  const append = traced("SqliteJournal.append")(
+    Effect.fnUntraced(function* (entries: ReadonlyArray<JournalEntry>) {
+      if (entries.length === 0) return
+      const now = yield* Clock.currentTimeMillis
+      yield* db.run(`append ${plural(entries.length, "event")} to`, () => {
+        const rows = encode(entries)
+        db.transaction(() => write(rows, now))
+      })
     })
-  })
+  )
 
-  const appendMany = Effect.fn("SqliteJournal.appendMany")(function* (
-    batches: ReadonlyArray<ReadonlyArray<JournalEntry>>
-  ) {
-    const now = yield* Clock.currentTimeMillis
-    return yield* db.run(`append ${plural(batches.length, "batch")} of events to`, () => {
-      const encoded = batches.map((b) =>
-        Result.try({ try: () => encode(b), catch: (e) => toJournalError(file, "append to", e) })
-      )
-      return db.transaction(() =>
-        encoded.map((rows): Result.Result<void, JournalError> => {
-          if (Result.isFailure(rows)) return Result.fail(rows.failure)
-          try {
-            db.savepoint(() => write(rows.success, now))
-            return Result.void
-          } catch (e) {
-            // A refusal of ours undoes only this batch; anything else (disk full, I/O) has ended the transaction.
-            if (e instanceof JournalError && db.connection.isTransaction) return Result.fail(e)
-            throw e
-          }
-        })
-      )
+  const appendMany = traced("SqliteJournal.appendMany")(
+    Effect.fnUntraced(function* (batches: ReadonlyArray<ReadonlyArray<JournalEntry>>) {
+      const now = yield* Clock.currentTimeMillis
+      return yield* db.run(`append ${plural(batches.length, "batch")} of events to`, () => {
+        const encoded = batches.map((b) =>
+          Result.try({ try: () => encode(b), catch: (e) => toJournalError(file, "append to", e) })
+        )
+        return db.transaction(() =>
+          encoded.map((rows): Result.Result<void, JournalError> => {
+            if (Result.isFailure(rows)) return Result.fail(rows.failure)
+            try {
+              db.savepoint(() => write(rows.success, now))
+              return Result.void
+            } catch (e) {
+              // A refusal of ours undoes only this batch; anything else (disk full, I/O) has ended the transaction.
+              if (e instanceof JournalError && db.connection.isTransaction) return Result.fail(e)
+              throw e
+            }
+          })
+        )
+      })
     })
-  })
+  )
 
   return {
     database: db,
