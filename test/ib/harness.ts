@@ -18,21 +18,11 @@ import { Contract, Price, Strategy, type ValidationError, Values } from "@spread
 import { IbBroker, IbConfig, type IbEvent } from "@spreads/ib"
 import { SimBroker } from "@spreads/sim"
 import { TwsServer } from "@spreads/tws"
+import { FAST_SIM as TWS_FAST_SIM } from "../tws/server-harness.ts"
 import { Context, Effect, Layer, Logger, Result, Schedule, type Scope, Stream } from "effect"
 
-/** Fast simulator settings: an open market, tens of milliseconds of latency, whole fills, a still market. */
-export const FAST_SIM: SimBroker.SimConfigInput = {
-  seed: 7,
-  ackMs: 15,
-  fillMs: 30,
-  cancelMs: 40,
-  modifyMs: 30,
-  evaluationIntervalMs: 40,
-  partialFills: false,
-  restingFillProbability: 0,
-  priceMotion: 0,
-  marketOpen: true
-}
+/** The TWS server tests' fast simulator settings (tens of milliseconds of latency, whole fills), market open. */
+export const FAST_SIM: SimBroker.SimConfigInput = { ...TWS_FAST_SIM, marketOpen: true }
 
 /** Logs are kept out of the test output (the server logs every connection). */
 const quiet = Logger.layer([])
