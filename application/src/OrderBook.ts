@@ -188,9 +188,12 @@ export const make = Effect.gen(function* () {
     while (wakes.length > 0) for (const { w, result } of wakes.splice(0)) w.resume(Effect.succeed(result))
   }
   const resumeWaiters = Effect.sync(wakeAll)
-  /** Runs a critical section under the lock, then resumes the callers it settled. */
+  /**
+   * Runs a critical section under the lock, then resumes the callers it settled, whatever the section's exit (an
+   * interrupted caller must not leave another's settled wait unresumed: its deadline is already off the books).
+   */
   const exclusive = <A, E>(section: Effect.Effect<A, E>): Effect.Effect<A, E> =>
-    Effect.tap(lock.withPermits(1)(section), resumeWaiters)
+    Effect.ensuring(lock.withPermits(1)(section), resumeWaiters)
   const wakeups = Wakeups.make({
     clock,
     scope,
