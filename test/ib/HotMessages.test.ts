@@ -5,8 +5,9 @@
  * key order. Fields are drawn from the awkward cases (empty, unset doubles, Infinity, commas, garbage, option rights).
  */
 import { assert, describe, it } from "@effect/vitest"
-import { HotMessages } from "@spreads/ib"
+import { HotMessages, IbConnection } from "@spreads/ib"
 import { Frame, Outgoing, Reports } from "@spreads/tws"
+import { EventName, IBApi } from "@stoqey/ib"
 import { Decoder } from "@stoqey/ib/dist/core/io/decoder.js"
 import * as fc from "fast-check"
 import { isDeepStrictEqual } from "node:util"
@@ -145,5 +146,61 @@ describe("HotMessages", () => {
       assert.deepStrictEqual(lib.errors, [])
       assert.strictEqual(shape(hot!.args), shape(lib.events[0]!.args))
     }
+  })
+})
+
+describe("the hot path inside the connection", () => {
+  /** An IBApi that has read its server's greeting (version 193), never connected: messages are fed by hand. */
+  const greeted = () => {
+    const api = new IBApi({ host: "127.0.0.1", port: 1 })
+    const controller = (api as unknown as { controller: IbConnection.ControllerLike }).controller
+    const socket = controller.socket as unknown as Record<string, unknown>
+    socket["neverReceived"] = false
+    socket["_serverVersion"] = Outgoing.SERVER_VERSION
+    return { api, controller, socket: controller.socket! }
+  }
+  /** Every event name and arguments an IBApi emits, in order, for the names given. */
+  const record = (api: IBApi, names: ReadonlyArray<string>) => {
+    const seen: Array<string> = []
+    // Untyped on purpose: the same recorder listens to any event name.
+    const emitter = api as unknown as { on(name: string, listener: (...args: Array<unknown>) => void): unknown }
+    for (const name of names) emitter.on(name, (...args) => void seen.push(`${name} ${shape(args)}`))
+    return seen
+  }
+  const message = (wire: Parameters<typeof Frame.encodeFrame>[0]) => Frame.encodeFrame(wire).toString("utf8", 4)
+  const status = message(
+    Outgoing.orderStatus({
+      orderId: 12,
+      status: "Submitted",
+      filled: 0,
+      remaining: 2,
+      avgFillPrice: 0,
+      permId: 900_001,
+      lastFillPrice: 0,
+      clientId: 3
+    })
+  )
+
+  for (const names of [
+    [EventName.orderStatus],
+    [EventName.orderStatus, EventName.all],
+    [EventName.orderStatus, EventName.result, EventName.received]
+  ]) {
+    it(`emits what the library emits, listened to on ${names.join(", ")}`, () => {
+      const hot = greeted()
+      const viaHot = record(hot.api, names)
+      assert.isTrue(IbConnection.readHot(hot.api, hot.controller, hot.socket, status))
+      const lib = greeted()
+      const viaLibrary = record(lib.api, names)
+      lib.socket.onMessage(status)
+      assert.isAbove(viaLibrary.length, 0)
+      assert.deepStrictEqual(viaHot, viaLibrary)
+    })
+  }
+
+  it("leaves a message to the library while the library holds an unfinished one", () => {
+    const hot = greeted()
+    ;(hot.socket as unknown as Record<string, unknown>)["dataFragment"] = "3"
+    assert.isFalse(IbConnection.readHot(hot.api, hot.controller, hot.socket, status))
   })
 })

@@ -77,6 +77,10 @@ interface Emitter {
   emit(event: string, ...args: Array<unknown>): unknown
 }
 
+interface ListenerCounter extends Emitter {
+  listenerCount(event: string): number
+}
+
 interface DecoderLike {
   process?: () => void
   drainQueue?: () => void
@@ -113,7 +117,8 @@ const guardDecoder = (api: IBApi): void => {
 /** IB's receive limit for one frame (and @stoqey/ib's, which it only applies to the whole buffer). */
 export const MAX_FRAME_LENGTH = 0xffffff
 
-interface SocketLike {
+/** The parts of 1.6.10's socket this module reads and replaces (internal; exported for tests). */
+export interface SocketLike {
   onData: (data: Buffer) => void
   onMessage: (data: string) => void
   useV100Plus: boolean
@@ -125,7 +130,8 @@ interface SocketLike {
   readonly waitingAsync?: boolean
 }
 
-interface ControllerLike {
+/** The parts of 1.6.10's controller this module uses (internal; exported for tests). */
+export interface ControllerLike {
   readonly socket?: SocketLike
   readonly decoder?: { readonly dataQueue?: ReadonlyArray<unknown> }
   emitEvent?: (name: string, ...args: ReadonlyArray<unknown>) => void
@@ -134,8 +140,9 @@ interface ControllerLike {
 /**
  * Hands a message the library would decode to its events (see HotMessages), when the library's own reader is idle
  * and nothing is waiting in its queue (so no message overtakes another); false when the library must read it.
+ * Exported for tests.
  */
-const readHot = (api: IBApi, controller: ControllerLike, socket: SocketLike, message: string): boolean => {
+export const readHot = (api: IBApi, controller: ControllerLike, socket: SocketLike, message: string): boolean => {
   const queue = controller.decoder?.dataQueue
   const emitEvent = controller.emitEvent
   if (emitEvent === undefined || queue === undefined || queue.length !== 0) return false
@@ -147,10 +154,15 @@ const readHot = (api: IBApi, controller: ControllerLike, socket: SocketLike, mes
   if (fields.pop() !== "") return false
   const hot = decodeHot(fields, socket.serverVersion ?? 0)
   if (hot === undefined) return false
-  // As the library does: first the raw message (its `received` event), then the decoded one.
+  // As the library does: first the raw message (its `received` event, echoed on `all`), then the decoded one (echoed
+  // on `result` and `all`). An echo nobody listens to is skipped: emitting it would change nothing.
+  const emitter = api as unknown as ListenerCounter
+  const unheard = (name: string) => emitter.listenerCount(name) === 0
   try {
-    emitEvent.call(controller, EventName.received, fields, message)
-    emitEvent.call(controller, hot.name, ...hot.args)
+    const echoed = !unheard(EventName.all)
+    if (echoed || !unheard(EventName.received)) emitEvent.call(controller, EventName.received, fields, message)
+    if (echoed || !unheard(EventName.result)) emitEvent.call(controller, hot.name, ...hot.args)
+    else emitter.emit(hot.name, ...hot.args)
   } catch (e) {
     const text = e instanceof Error ? `${e.name}: ${e.message}` : String(e)
     ;(api as unknown as Emitter).emit(
