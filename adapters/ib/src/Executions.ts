@@ -28,7 +28,8 @@ export const toDecimal = (n: number): Price.Decimal => {
 // values, so they are kept, a bounded few, instead of being parsed and validated again for every execution.
 const MEMO_LIMIT = 4_096
 const decimals = new Map<number, Price.Decimal>()
-const netPrices = new Map<string, Price.NetPrice>()
+/** Signed combo prices already read, per action (keyed by the number itself: no key text built per execution). */
+const netPrices: Record<Values.Action, Map<number, Price.NetPrice>> = { BUY: new Map(), SELL: new Map() }
 const remember = <K, V>(memo: Map<K, V>, key: K, value: V): void => {
   if (memo.size >= MEMO_LIMIT) memo.clear()
   memo.set(key, value)
@@ -36,11 +37,11 @@ const remember = <K, V>(memo: Map<K, V>, key: K, value: V): void => {
 
 /** IB's signed combo price as the NetPrice of an order with `action` (see Price.fromIbLimit), memoised. */
 const netPrice = (action: Values.Action, price: number): Price.NetPrice => {
-  const key = `${action}${price}`
-  const known = netPrices.get(key)
+  const memo = netPrices[action]
+  const known = memo.get(price)
   if (known !== undefined) return known
   const p = Price.fromIbLimit(action, toDecimal(price))
-  remember(netPrices, key, p)
+  remember(memo, price, p)
   return p
 }
 
