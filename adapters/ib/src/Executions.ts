@@ -86,14 +86,17 @@ export const comboFill = (
   action: Values.Action,
   at: number,
   commission: Price.Decimal | undefined
-): Fill => ({
-  _tag: "Filled",
-  at,
-  execId: execution.execId! as Values.ExecId,
-  quantity: execution.shares! as Values.Quantity,
-  price: netPrice(action, execution.price!),
-  ...(commission === undefined ? {} : { commission })
-})
+): Fill => {
+  // Built without a spread: this runs for every combo execution read from the socket.
+  const fill = {
+    _tag: "Filled" as const,
+    at,
+    execId: execution.execId! as Values.ExecId,
+    quantity: execution.shares! as Values.Quantity,
+    price: netPrice(action, execution.price!)
+  }
+  return commission === undefined ? fill : { ...fill, commission }
+}
 
 /** The leg fill of an option execution; legIndex is -1 when the conId is not one of `legs`. */
 export const legFill = (
