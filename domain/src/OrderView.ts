@@ -7,6 +7,7 @@ import { Schema } from "effect"
 import { dateOfEpochDay } from "./Contract.ts"
 import { averageFillPrice, type Order, remaining } from "./Order.ts"
 import { format, formatScaled, type NetPrice } from "./Price.ts"
+import type { OptionSpread } from "./Strategy.ts"
 
 /** A price as shown: amount and side. */
 export const PriceView = Schema.Struct({ amount: Schema.String, side: Schema.Literals(["debit", "credit"]) })
@@ -77,7 +78,19 @@ export const toView = (o: Order): OrderView => {
     commission: format(o.commission),
     submittedAt: isoTime(o.submittedAt),
     filledAt: o.filledAt === undefined ? null : isoTime(o.filledAt),
-    legs: o.combo.spread.legs.map((l) => {
+    legs: legsView(o.combo.spread),
+    rejection: o.rejection === undefined ? null : { code: o.rejection.code, reason: o.rejection.reason },
+    warnings: o.warnings.map((w) => ({ code: w.code, message: w.reason }))
+  }
+}
+
+// The legs as shown, per spread: a spread never changes, and every view of an order (each update a watcher receives)
+// shows the same legs, so they are built once and shared (views are read-only data).
+const legViews = new WeakMap<OptionSpread, ReadonlyArray<LegView>>()
+const legsView = (spread: OptionSpread): ReadonlyArray<LegView> => {
+  let legs = legViews.get(spread)
+  if (legs === undefined) {
+    legs = spread.legs.map((l) => {
       const leg: { -readonly [K in keyof LegView]: LegView[K] } = {
         right: l.contract.right,
         strike: format(l.contract.strike),
@@ -87,10 +100,10 @@ export const toView = (o: Order): OrderView => {
       }
       if (l.contract.conId !== undefined) leg.conId = l.contract.conId
       return leg
-    }),
-    rejection: o.rejection === undefined ? null : { code: o.rejection.code, reason: o.rejection.reason },
-    warnings: o.warnings.map((w) => ({ code: w.code, message: w.reason }))
+    })
+    legViews.set(spread, legs)
   }
+  return legs
 }
 
 /**
@@ -126,8 +139,20 @@ const dateOf = (day: number): string => {
   return date
 }
 
+// The last time shown: an order's views (one per update) all show its submission time.
+let lastMs = Number.NaN
+let lastIso = ""
+
 /** Epoch milliseconds as `YYYY-MM-DDTHH:MM:SS.sssZ`, by arithmetic (the domain reads no clock). */
 export const isoTime = (ms: number): string => {
+  if (ms !== lastMs) {
+    lastIso = isoTimeOf(ms)
+    lastMs = ms
+  }
+  return lastIso
+}
+
+const isoTimeOf = (ms: number): string => {
   const days = Math.floor(ms / 86_400_000)
   const rest = ms - days * 86_400_000
   if (Number.isInteger(rest) && rest >= 0 && rest < 86_400_000) {
