@@ -606,3 +606,53 @@ describe("Reducer: orders that never reached IB, and listings that cannot speak 
     assert.strictEqual(r.unsettled(), 0)
   })
 })
+
+describe("Reducer: retention", () => {
+  /** Places order `id` for 1 and fills it with one BAG execution at time `at`. */
+  const fillOne = (r: Reducer.Reducer, id: number, at: number) => {
+    r.placed(id, combo({ quantity: 1, orderRef: `ref-${id}` }))
+    return [
+      ...r.apply(orderStatus(id, "Submitted"), at),
+      ...r.apply(bagExecution(id, `exec-${id}`, "BOT", 1, 2.85), at)
+    ]
+  }
+
+  it("forgets finished orders past the retention and the grace period: a long session's memory stays flat", () => {
+    const r = new Reducer.Reducer(CLIENT_ID, { finished: 1_000, graceMs: 60_000 })
+    // 30,000 orders, one a second, each filled at once; one order stays working throughout.
+    r.placed(7, combo({ quantity: 1, orderRef: "ref-live" }))
+    r.apply(orderStatus(7, "Submitted"), 0)
+    const sizes: Array<number> = []
+    for (let i = 0; i < 30_000; i++) {
+      const out = fillOne(r, 100 + i, i * 1_000)
+      assert.deepStrictEqual(tags(out), ["Acknowledged", "Filled"])
+      if (i % 5_000 === 4_999) sizes.push(r.sizes().orders)
+    }
+    // Bounded by the retention, the grace period (60 orders) and one sweep's worth of growth; not by 30,000.
+    for (const n of sizes) assert.isAtMost(n, 1_000 + 60 + 1_024 + 1)
+    assert.isAtMost(r.sizes().executions, 1_000 + 60 + 1_024)
+    // The working order is never forgotten: its fill still reads as its own.
+    assert.isDefined(r.get(7))
+    assert.deepStrictEqual(tags([...r.apply(bagExecution(7, "exec-live", "BOT", 1, 2.85), 30_000_000)]), ["Filled"])
+  })
+
+  it("keeps a finished order through the grace period: a late commission report still reaches it", () => {
+    const r = new Reducer.Reducer(CLIENT_ID, { finished: 0, graceMs: 60_000 })
+    fillOne(r, 100, 0)
+    // Enough other orders to trigger sweeps, all within the grace period of order 100.
+    for (let i = 1; i <= 2_100; i++) fillOne(r, 100 + i, 10)
+    const late = [...r.apply(commission("exec-100", 1.3), 20)]
+    assert.deepStrictEqual(tags(late), ["CommissionReported"])
+    assert.strictEqual(late[0]!.orderId, 100)
+    // Long after, the order is gone with its execution: the same report is held, not misattributed.
+    for (let i = 0; i < 2_100; i++) fillOne(r, 10_000 + i, 120_000)
+    assert.isUndefined(r.get(100))
+    assert.deepStrictEqual(tags([...r.apply(commission("exec-100", 1.3), 130_000)]), [])
+  })
+
+  it("holds at most 10,000 commission reports for executions it never saw (another client's)", () => {
+    const r = new Reducer.Reducer(CLIENT_ID)
+    for (let i = 0; i < 25_000; i++) r.apply(commission(`other-${i}`, 1), AT)
+    assert.strictEqual(r.sizes().heldCommissions, 10_000)
+  })
+})

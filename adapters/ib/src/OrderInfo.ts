@@ -53,6 +53,10 @@ export interface OrderInfo {
    * by IB: a listing asked for before that cannot speak for the order (see Reconciliation).
    */
   lastSeen: number
+  /** The execIds of the order's executions seen, forgotten with the order (see Reducer's retention). */
+  execIds?: Array<string> | undefined
+  /** When the reducer first found the order finished (its clock); it is forgotten some time after. */
+  finishedAt?: number | undefined
 }
 
 /** A record with nothing known yet. */

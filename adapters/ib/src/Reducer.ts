@@ -21,6 +21,10 @@
  * - Socket loss -> ContactLost for every live order; the reconciliation after the reconnect -> Reconciled (or Rejected
  *   for an order that never reached IB), judged only on evidence: see Reconciliation and {@link Reducer.mark}.
  * Every event carries the order's orderRef and permId when known, so the OrderBook can also match by them.
+ * - Memory stays flat over a long session: finished orders beyond the most recent 10,000 are forgotten with their
+ *   executions once they have been finished for a minute (late commission reports and duplicates still read right in
+ *   that time); orders that lost contact are kept until a reconciliation settles them. Commission reports for
+ *   executions never seen here (another client's) wait at most 10,000 at a time.
  * @module
  */
 import type { BrokerEvent, BrokerExecution, BrokerOrderSnapshot } from "@spreads/application"
@@ -38,6 +42,11 @@ export { sideAction, toDecimal } from "./Executions.ts"
 
 const { sideAction, toDecimal } = Executions
 
+/** Orders the reducer may learn of between two sweeps (see Reducer.sweep). */
+const SWEEP_EVERY = 1_024
+/** Commission reports kept waiting for their execution, at most. */
+const MAX_HELD_COMMISSIONS = 10_000
+
 /** The reducer of one adapter. Mutable and synchronous: it runs on the single fiber that reads the event hub. */
 export class Reducer {
   private readonly orders = new Map<number, OrderInfo>()
@@ -51,9 +60,23 @@ export class Reducer {
   private seq = 0
 
   readonly clientId: number
+  /** Finished orders kept, at least; older ones are forgotten once past the grace period (see {@link sweep}). */
+  private readonly retainFinished: number
+  /** How long a finished order is kept at least: its late reports (commissions, duplicates) still read right. */
+  private readonly graceMs: number
+  /** The number of known orders at which the next sweep runs. */
+  private sweepAt: number
 
-  constructor(clientId: number) {
+  constructor(clientId: number, retention: { readonly finished?: number; readonly graceMs?: number } = {}) {
     this.clientId = clientId
+    this.retainFinished = retention.finished ?? 10_000
+    this.graceMs = retention.graceMs ?? 60_000
+    this.sweepAt = this.retainFinished + SWEEP_EVERY
+  }
+
+  /** How much the reducer holds: orders known, executions remembered, commission reports waiting. */
+  sizes(): { readonly orders: number; readonly executions: number; readonly heldCommissions: number } {
+    return { orders: this.orders.size, executions: this.execs.size, heldCommissions: this.heldCommissions.size }
   }
 
   /** Registers an order about to be placed: its errors read as "new", its legs and action are known. */
@@ -219,6 +242,7 @@ export class Reducer {
 
   /** Applies one event at time `at`, returning the BrokerEvents it means (often none). */
   apply(event: IbEvent, at: number): ReadonlyArray<BrokerEvent> {
+    if (this.orders.size >= this.sweepAt) this.sweep(at)
     switch (event._tag) {
       case "OpenOrder":
         return this.openOrder(event.orderId, event.contract, event.order, event.orderState, at)
@@ -357,6 +381,7 @@ export class Reducer {
     if (typeof execution.permId === "number" && execution.permId > 0) info.permId ??= execution.permId
     if (Executions.isBag(contract)) {
       this.execs.set(execId, orderId)
+      ;(info.execIds ??= []).push(execId)
       info.comboFilled += execution.shares!
       // Fully filled: nothing IB says later changes that (a Filled order is never lost, cancelled or reconciled).
       if (info.quantity !== undefined && info.comboFilled >= info.quantity) info.terminal = "Filled"
@@ -383,6 +408,7 @@ export class Reducer {
   ): BrokerEvent {
     const execId = execution.execId!
     this.execs.set(execId, orderId)
+    ;(info.execIds ??= []).push(execId)
     return brokerEvent(orderId, info, Executions.legFill(contract, execution, legs, at, this.heldCommission(execId)))
   }
 
@@ -410,6 +436,10 @@ export class Reducer {
     const orderId = this.execs.get(execId)
     if (orderId === undefined) {
       this.heldCommissions.set(execId, report.commission)
+      // Reports for executions never seen here (another client's) would wait forever: the oldest go first.
+      if (this.heldCommissions.size > MAX_HELD_COMMISSIONS) {
+        this.heldCommissions.delete(this.heldCommissions.keys().next().value!)
+      }
       return []
     }
     this.commissionsSent.add(execId)
@@ -490,6 +520,35 @@ export class Reducer {
     if (info.pending === "modify") info.pending = undefined
     info.modifyTo = undefined
     return [brokerEvent(orderId, info, { _tag: "ModifyRejected", at, code, reason })]
+  }
+
+  /**
+   * Forgets the oldest finished orders beyond the retention, once they have been finished for the grace period, with
+   * their executions: a long session's memory stays flat. Runs when the orders known grew by {@link SWEEP_EVERY}
+   * since the last sweep, so its pass over them costs little per order. Orders that lost contact are kept until
+   * a reconciliation settles them.
+   */
+  private sweep(now: number): void {
+    let finished = 0
+    for (const info of this.orders.values()) {
+      if (info.terminal === undefined || info.contactLost) continue
+      info.finishedAt ??= now
+      finished++
+    }
+    let excess = finished - this.retainFinished
+    for (const [orderId, info] of this.orders) {
+      if (excess <= 0) break
+      if (info.terminal === undefined || info.contactLost || now - (info.finishedAt ?? now) < this.graceMs) continue
+      this.orders.delete(orderId)
+      for (const execId of info.execIds ?? []) {
+        this.execs.delete(execId)
+        this.commissionsSent.delete(execId)
+      }
+      this.heldLegs.delete(orderId)
+      this.whatIfIds.delete(orderId)
+      excess--
+    }
+    this.sweepAt = this.orders.size + SWEEP_EVERY
   }
 
   private mine(orderId: number, clientId: number | undefined): boolean {
