@@ -90,27 +90,30 @@ export const startAdapter = (
     return { run: (effect) => Effect.provide(effect, ctx), session: Context.get(ctx, IbBroker.IbSession) }
   })
 
-/** A listed bull call on SPY about a month out, found through the adapter's own MarketData (chain + spot). */
-export const listedBullCall = (width = 5): Effect.Effect<Strategy.OptionSpread, BrokerError, MarketData> =>
+/** A listed spread about a month out, at the money and `width` wide, found through MarketData (chain and spot). */
+export const listedSpread = (
+  strategy: "BULL_CALL" | "BEAR_PUT" = "BULL_CALL",
+  symbol = "SPY",
+  width = 5
+): Effect.Effect<Strategy.OptionSpread, BrokerError, MarketData> =>
   Effect.gen(function* () {
     const md = yield* MarketData
-    const spy = Values.make.underlying("SPY")
-    const chain = yield* md.chain(spy)
+    const underlying = Values.make.underlying(symbol)
+    const chain = yield* md.chain(underlying)
     const expiry = chain.expiries.find((e) => Contract.daysToExpiry(e, "2026-11-30") >= 20) ?? chain.expiries[0]!
-    const full = yield* md.chain(spy, expiry)
-    const spot = Number(Price.format(yield* md.underlyingPrice(spy)))
+    const full = yield* md.chain(underlying, expiry)
+    const spot = Number(Price.format(yield* md.underlyingPrice(underlying)))
     const strikes = full.strikes.map((s) => Number(Price.format(s)))
     const atm = strikes.reduce((best, s) => (Math.abs(s - spot) < Math.abs(best - spot) ? s : best), strikes[0]!)
     const high = strikes.find((s) => s >= atm + width) ?? strikes[strikes.length - 1]!
     return Result.getOrThrow(
-      Strategy.makeSpread({
-        strategy: "BULL_CALL",
-        underlying: spy,
-        expiry,
-        strikes: [Price.dec(atm), Price.dec(high)]
-      })
+      Strategy.makeSpread({ strategy, underlying, expiry, strikes: [Price.dec(atm), Price.dec(high)] })
     )
   })
+
+/** A listed bull call on SPY about a month out, found through the adapter's own MarketData (chain + spot). */
+export const listedBullCall = (width = 5): Effect.Effect<Strategy.OptionSpread, BrokerError, MarketData> =>
+  listedSpread("BULL_CALL", "SPY", width)
 
 /** Runs a test effect with logs silenced (server and adapter log every connection and reconnect). */
 export const quietly = <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, Exclude<R, Scope.Scope>> =>
