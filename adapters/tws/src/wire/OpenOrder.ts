@@ -93,6 +93,23 @@ const legsAndScale = (
   }
 }
 
+/** The hedge type, and its parameter when there is one: alike in OPEN_ORDER and COMPLETED_ORDER. */
+const hedge = (f: Array<WireValue>, o: WireOrder): void => {
+  const hedgeType = o.hedgeType ?? ""
+  f.push(hedgeType)
+  if (hedgeType !== "") f.push(o.hedgeParam ?? "")
+}
+
+/** The delta-neutral contract and the algo with its parameters: alike in OPEN_ORDER and COMPLETED_ORDER. */
+const deltaNeutralAndAlgo = (f: Array<WireValue>, o: WireOrder, contract: WireContract): void => {
+  const dnc = contract.deltaNeutralContract
+  if (dnc === undefined) f.push(false)
+  else f.push(true, dnc.conId, dnc.delta, dnc.price)
+  const algo = o.algoStrategy ?? ""
+  f.push(algo)
+  if (algo !== "") tagValues(f, o.algoParams ?? [])
+}
+
 /**
  * OPEN_ORDER for `order` on `contract` in `state`. For a BAG pass the BAG contract (conId {@link BAG_CON_ID},
  * right "?" as IB sends it) with its `comboLegs`; `comboLegsDescrip` is derived from the legs unless given.
@@ -129,16 +146,9 @@ export const openOrder = (contract: WireContract, order: WireOrder, state: WireO
   f.push(dbl(o.trailStopPrice), dbl(o.trailingPercent), dbl(o.basisPoints), int(o.basisPointsType))
   legsAndScale(f, o, contract, legs)
   // hedge, clearing, delta-neutral contract, algo
-  const hedgeType = o.hedgeType ?? ""
-  f.push(hedgeType)
-  if (hedgeType !== "") f.push(o.hedgeParam ?? "")
+  hedge(f, o)
   f.push(o.optOutSmartRouting ?? false, o.clearingAccount ?? "", o.clearingIntent ?? "", o.notHeld ?? false)
-  const dnc = contract.deltaNeutralContract
-  if (dnc === undefined) f.push(false)
-  else f.push(true, dnc.conId, dnc.delta, dnc.price)
-  const algo = o.algoStrategy ?? ""
-  f.push(algo)
-  if (algo !== "") tagValues(f, o.algoParams ?? [])
+  deltaNeutralAndAlgo(f, o, contract)
   // what-if and state
   f.push(o.solicited ?? false, o.whatIf ?? false, state.status)
   f.push(dbl(state.initMarginBefore), dbl(state.maintMarginBefore), dbl(state.equityWithLoanBefore))
@@ -206,16 +216,9 @@ export const completedOrder = (
   f.push(dbl(o.trailStopPrice), dbl(o.trailingPercent))
   legsAndScale(f, o, contract, legs)
   // hedge, clearing, delta-neutral contract, algo
-  const hedgeType = o.hedgeType ?? ""
-  f.push(hedgeType)
-  if (hedgeType !== "") f.push(o.hedgeParam ?? "")
+  hedge(f, o)
   f.push(o.clearingAccount ?? "", o.clearingIntent ?? "", o.notHeld ?? false)
-  const dnc = contract.deltaNeutralContract
-  if (dnc === undefined) f.push(false)
-  else f.push(true, dnc.conId, dnc.delta, dnc.price)
-  const algo = o.algoStrategy ?? ""
-  f.push(algo)
-  if (algo !== "") tagValues(f, o.algoParams ?? [])
+  deltaNeutralAndAlgo(f, o, contract)
   f.push(o.solicited ?? false, state.status, o.randomizeSize ?? false, o.randomizePrice ?? false)
   pegBenchAndConditions(f, o)
   f.push(dbl(o.trailStopPrice), dbl(o.lmtPriceOffset), dbl(o.cashQty))
