@@ -198,6 +198,18 @@ describe("the hot path inside the connection", () => {
     })
   }
 
+  it("reports a listener that throws as a 505, like the library's path does, and reads on", () => {
+    const hot = greeted()
+    const errors: Array<unknown> = []
+    const emitter = hot.api as unknown as { on(name: string, listener: (...args: Array<unknown>) => void): unknown }
+    emitter.on(EventName.orderStatus, () => {
+      throw new Error("listener broke")
+    })
+    emitter.on(EventName.error, (_e, code) => void errors.push(code))
+    assert.isTrue(IbConnection.readHot(hot.api, hot.controller, hot.socket, status))
+    assert.deepStrictEqual(errors, [IbConnection.DECODE_ERROR])
+  })
+
   it("leaves a message to the library while the library holds an unfinished one", () => {
     const hot = greeted()
     ;(hot.socket as unknown as Record<string, unknown>)["dataFragment"] = "3"

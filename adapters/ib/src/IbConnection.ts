@@ -86,6 +86,17 @@ interface DecoderLike {
   drainQueue?: () => void
 }
 
+/** Reports a message that threw while it was read or emitted as a 505, as the decoder reports its own; it is skipped. */
+const reportUnreadable = (api: IBApi, e: unknown): void => {
+  const text = e instanceof Error ? `${e.name}: ${e.message}` : String(e)
+  ;(api as unknown as Emitter).emit(
+    EventName.error,
+    new Error(`Decoding error: a message from the server could not be read (${text}); it was skipped`),
+    DECODE_ERROR,
+    -1
+  )
+}
+
 /**
  * Makes the 1.6.10 decoder survive a throw from inside a message (it rethrows anything but its own underrun, from
  * the socket's data handler, which would end the process): the rest of that message is skipped and a 505 error is
@@ -102,13 +113,7 @@ const guardDecoder = (api: IBApi): void => {
         return
       } catch (e) {
         decoder.drainQueue?.()
-        const text = e instanceof Error ? `${e.name}: ${e.message}` : String(e)
-        ;(api as unknown as Emitter).emit(
-          EventName.error,
-          new Error(`Decoding error: a message from the server could not be read (${text}); it was skipped`),
-          DECODE_ERROR,
-          -1
-        )
+        reportUnreadable(api, e)
       }
     }
   }
@@ -164,13 +169,7 @@ export const readHot = (api: IBApi, controller: ControllerLike, socket: SocketLi
     if (echoed || !unheard(EventName.result)) emitEvent.call(controller, hot.name, ...hot.args)
     else emitter.emit(hot.name, ...hot.args)
   } catch (e) {
-    const text = e instanceof Error ? `${e.name}: ${e.message}` : String(e)
-    ;(api as unknown as Emitter).emit(
-      EventName.error,
-      new Error(`Decoding error: a message from the server could not be read (${text}); it was skipped`),
-      DECODE_ERROR,
-      -1
-    )
+    reportUnreadable(api, e)
   }
   return true
 }
