@@ -7,6 +7,7 @@ import { OrderView } from "@spreads/domain"
 import { Effect, Schema } from "effect"
 import { spawn } from "node:child_process"
 import { mkdtempSync, rmSync } from "node:fs"
+import * as net from "node:net"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 
@@ -88,6 +89,16 @@ export const viewLines = (r: Run): ReadonlyArray<OrderView.OrderView> =>
     .map((l) => decodeView(JSON.parse(l)))
 
 /** Explains a run for assertion messages. */
+/** A loopback port nothing listens on (bound by the OS, then released): connecting to it is refused. */
+export const closedPort = (): Promise<number> =>
+  new Promise<number>((resolve) => {
+    const s = net.createServer()
+    s.listen(0, "127.0.0.1", () => {
+      const port = (s.address() as net.AddressInfo).port
+      s.close(() => resolve(port))
+    })
+  })
+
 export const show = (r: Run): string => `exit ${r.code}\n--- stdout\n${r.stdout}\n--- stderr\n${r.stderr}`
 
 /** A `spreads` process left running (watch, tws-sim): ready once stderr shows `readyWhen`; `interrupt` is Ctrl-C. */

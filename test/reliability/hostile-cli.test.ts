@@ -8,19 +8,9 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Effect } from "effect"
 import * as fc from "fast-check"
-import * as net from "node:net"
-import { type Run, spreads, tempDb } from "../cli/harness.ts"
+import { closedPort, type Run, spreads, tempDb } from "../cli/harness.ts"
 import { hostileText } from "./fixtures/hostile.ts"
 import { MODE, pick, report, seedFor } from "./fixtures/mode.ts"
-
-const closedPort = () =>
-  new Promise<number>((resolve) => {
-    const s = net.createServer()
-    s.listen(0, "127.0.0.1", () => {
-      const port = (s.address() as net.AddressInfo).port
-      s.close(() => resolve(port))
-    })
-  })
 
 const DOCUMENTED = new Set([0, 2, 3, 4, 5])
 

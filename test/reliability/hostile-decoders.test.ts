@@ -175,18 +175,10 @@ describe("reliability: hostile input to every decoder", () => {
       fc.constantFrom("0.0001", "212.5", "99999999").map(Price.dec)
     )
     const spec = fc.record({
-      strategy: fc.constantFrom(
-        "BULL_CALL",
-        "BEAR_PUT",
-        "BEAR_CALL",
-        "BULL_PUT",
-        "STRADDLE",
-        "STRANGLE",
-        "IRON_CONDOR",
-        "IRON_BUTTERFLY",
-        "BUTTERFLY",
-        "CALENDAR"
-      ) as fc.Arbitrary<Strategy.SpreadSpec["strategy"]>,
+      // Every named strategy (CUSTOM takes legs, not strikes).
+      strategy: fc.constantFrom(...Strategy.StrategyKind.literals.filter((k) => k !== "CUSTOM")) as fc.Arbitrary<
+        Strategy.SpreadSpec["strategy"]
+      >,
       underlying: fc.constantFrom("AAPL", "SPY").map((s) => Values.make.underlying(s)),
       expiry: fc.constantFrom("2026-12-18", "2027-01-15").map(Contract.expiry),
       backExpiry: fc.option(fc.constantFrom("2026-12-18", "2027-01-15").map(Contract.expiry), { nil: undefined }),

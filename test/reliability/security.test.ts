@@ -23,7 +23,7 @@ import * as fs from "node:fs"
 import * as net from "node:net"
 import * as os from "node:os"
 import * as path from "node:path"
-import { bin, root } from "../cli/harness.ts"
+import { bin, closedPort, root } from "../cli/harness.ts"
 import { created, entries } from "../journal/fixtures/events.ts"
 import { report } from "./fixtures/mode.ts"
 import { input } from "./fixtures/orders.ts"
@@ -318,15 +318,6 @@ const session = (rejection: string) =>
   )
 
 const sleep = (ms: number) => new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), ms))
-
-const closedPort = () =>
-  new Promise<number>((resolve) => {
-    const s = net.createServer()
-    s.listen(0, "127.0.0.1", () => {
-      const port = (s.address() as net.AddressInfo).port
-      s.close(() => resolve(port))
-    })
-  })
 
 /** `spreads tws-sim` on an OS-chosen port at trace level, stopped (Ctrl-C) by `stop`. */
 const startTwsProcess = async () => {
